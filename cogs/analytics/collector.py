@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 HourKey = tuple[int, int, int]  # guild_id, hour (unix seconds), channel_id
 DayUserKey = tuple[int, str, int]  # guild_id, ISO day (UTC), user_id
 CommandKey = tuple[int, str, str]  # guild_id, ISO day (UTC), command name
+MemberRow = tuple[int, int, str, float, float | None]  # guild, user, join|leave, at, stayed
+EventRow = tuple[int, str, int | None, float | None, float]  # guild, kind, user, value, at
 
 
 @dataclass
@@ -24,9 +26,20 @@ class Batch:
     reactions: Counter[HourKey] = field(default_factory=Counter)
     active: Counter[DayUserKey] = field(default_factory=Counter)
     commands: Counter[CommandKey] = field(default_factory=Counter)
+    members: list[MemberRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+    member_counts: dict[tuple[int, str], int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.messages or self.reactions or self.active or self.commands)
+        return bool(
+            self.messages
+            or self.reactions
+            or self.active
+            or self.commands
+            or self.members
+            or self.events
+            or self.member_counts
+        )
 
     def hourly_rows(self) -> list[tuple[int, int, int, int, int]]:
         """(guild_id, hour, channel_id, messages, reactions) for an additive upsert."""
@@ -40,12 +53,18 @@ class Batch:
     def command_rows(self) -> list[tuple[int, str, str, int]]:
         return [(g, d, name, n) for (g, d, name), n in self.commands.items()]
 
+    def member_count_rows(self) -> list[tuple[int, str, int]]:
+        return [(g, d, n) for (g, d), n in self.member_counts.items()]
+
     def merge(self, other: Batch) -> None:
         """Put back a batch whose write failed, so a retry loses nothing."""
         self.messages.update(other.messages)
         self.reactions.update(other.reactions)
         self.active.update(other.active)
         self.commands.update(other.commands)
+        self.members[:0] = other.members
+        self.events[:0] = other.events
+        self.member_counts = {**other.member_counts, **self.member_counts}
 
 
 def _hour(timestamp: float) -> int:
@@ -73,6 +92,27 @@ class ActivityCollector:
     def record_command(self, guild_id: int, name: str, at: float) -> None:
         self._batch.commands[(guild_id, _day(at), name)] += 1
 
+    def record_member(
+        self, guild_id: int, user_id: int, kind: str, at: float, stayed: float | None = None
+    ) -> None:
+        """A join or a leave (with how long the member stayed, when known)."""
+        self._batch.members.append((guild_id, user_id, kind, at, stayed))
+
+    def record_member_count(self, guild_id: int, members: int, at: float) -> None:
+        """The server's size on that day (the last value of a day wins)."""
+        self._batch.member_counts[(guild_id, _day(at))] = members
+
+    def record_event(
+        self,
+        guild_id: int,
+        kind: str,
+        at: float,
+        user_id: int | None = None,
+        value: float | None = None,
+    ) -> None:
+        """An event of another feature: a case, a ticket deadline, a rating, a step..."""
+        self._batch.events.append((guild_id, kind, user_id, value, at))
+
     def drain(self) -> Batch:
         """Hand over everything counted so far and start afresh."""
         batch, self._batch = self._batch, Batch()
@@ -84,11 +124,10 @@ class ActivityCollector:
 
     def forget_guild(self, guild_id: int) -> None:
         """Drop pending counts of a server that removed the bot."""
-        for counter in (
-            self._batch.messages,
-            self._batch.reactions,
-            self._batch.active,
-            self._batch.commands,
-        ):
+        batch = self._batch
+        for counter in (batch.messages, batch.reactions, batch.active, batch.commands):
             for key in [key for key in counter if key[0] == guild_id]:
                 del counter[key]
+        batch.members = [row for row in batch.members if row[0] != guild_id]
+        batch.events = [row for row in batch.events if row[0] != guild_id]
+        batch.member_counts = {k: v for k, v in batch.member_counts.items() if k[0] != guild_id}
