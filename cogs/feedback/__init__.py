@@ -1,0 +1,1 @@
+"""Feedback: forms, suggestions with votes and statuses, polls, surveys and marketing digests."""

@@ -1,0 +1,155 @@
+"""Rows of the feedback feature as frozen dataclasses. Pure, no discord import.
+
+``author_id`` of a :class:`FeedbackEntry` is ``None`` whenever the entry is anonymous: the store
+never puts an anonymous author in a row, so no staff-facing code path can show one by mistake.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """ISO text from SQLite to an aware UTC datetime."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def format_time(moment: datetime) -> str:
+    """Aware datetime to the ISO text stored in SQLite (UTC, sortable as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    """One answer to the feedback form."""
+
+    id: int
+    guild_id: int
+    category: str
+    rating: int
+    text: str
+    anonymous: bool
+    author_id: int | None
+    created_at: datetime
+    inbox_channel_id: int | None = None
+    inbox_message_id: int | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> FeedbackEntry:
+        anonymous = bool(row["anonymous"])
+        return cls(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            category=row["category"],
+            rating=row["rating"],
+            text=row["text"],
+            anonymous=anonymous,
+            author_id=None if anonymous else row["author_id"],
+            created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
+            inbox_channel_id=row["inbox_channel_id"],
+            inbox_message_id=row["inbox_message_id"],
+        )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggestion and its live vote counts."""
+
+    id: int
+    guild_id: int
+    author_id: int | None
+    text: str
+    status: str
+    reason: str | None
+    channel_id: int | None
+    message_id: int | None
+    thread_id: int | None
+    up: int
+    down: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def score(self) -> int:
+        return self.up - self.down
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Suggestion:
+        return cls(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            author_id=row["author_id"],
+            text=row["text"],
+            status=row["status"],
+            reason=row["reason"],
+            channel_id=row["channel_id"],
+            message_id=row["message_id"],
+            thread_id=row["thread_id"],
+            up=row["up"] or 0,
+            down=row["down"] or 0,
+            created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
+            updated_at=parse_time(row["updated_at"]),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A poll; ``closed_at`` is set once results were posted."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int | None
+    author_id: int | None
+    question: str
+    options: tuple[str, ...]
+    multiple: bool
+    anonymous: bool
+    closes_at: datetime
+    closed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Poll:
+        return cls(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            message_id=row["message_id"],
+            author_id=row["author_id"],
+            question=row["question"],
+            options=tuple(json.loads(row["options"])),
+            multiple=bool(row["multiple"]),
+            anonymous=bool(row["anonymous"]),
+            closes_at=parse_time(row["closes_at"]),  # type: ignore[arg-type]
+            closed_at=parse_time(row["closed_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class SurveyResponse:
+    """One member's complete answers to a survey (``user_id`` is ``None`` once forgotten)."""
+
+    id: int
+    guild_id: int
+    survey: str
+    user_id: int | None
+    answers: dict[str, str | int | None]
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> SurveyResponse:
+        return cls(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            survey=row["survey"],
+            user_id=row["user_id"],
+            answers=json.loads(row["answers"]),
+            created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
+        )
