@@ -1,0 +1,138 @@
+"""ComplaintsStore on a real SQLite file: numbering, compare-and-set, marks, privacy."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from helpers_complaints import T0, ticket
+
+from bot.db import Database
+from cogs.complaints import tickets as tk
+from cogs.complaints.store import ComplaintsStore
+from cogs.complaints.transcript import Entry
+
+MIGRATIONS = Path(__file__).resolve().parents[3] / "cogs" / "complaints" / "migrations"
+G, OTHER = 1, 2
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    db = await Database.open(tmp_path / "t.db")
+    await db.migrate("complaints", MIGRATIONS)
+    try:
+        yield ComplaintsStore(db)
+    finally:
+        await db.close()
+
+
+async def test_numbers_are_per_guild_and_never_reused(store: ComplaintsStore) -> None:
+    a = await store.create(ticket(), "first")
+    b = await store.create(ticket(member_id=11))
+    c = await store.create(replace(ticket(), guild_id=OTHER))
+    assert (a.number, b.number, c.number) == (1, 2, 1)
+    assert await store.description(G, a.id) == "first"
+    await store.forget_user(G, 11)
+    d = await store.create(ticket(member_id=12))
+    assert d.number == 3
+    assert (await store.by_number(G, 1)).id == a.id
+    assert await store.get(OTHER, a.id) is None  # guild filter
+
+
+async def test_compare_and_set_lets_one_claim_win(store: ComplaintsStore) -> None:
+    base = await store.create(ticket())
+    first, second = tk.claim(base, 20), tk.claim(base, 30)
+    results = await asyncio.gather(store.save(base, first), store.save(base, second))
+    assert sorted(results) == [False, True]
+    stored = await store.get(G, base.id)
+    assert stored.claimant_id == (20 if results[0] else 30)
+    with pytest.raises(tk.IllegalTransition) as err:
+        tk.claim(stored, 20 if not results[0] else 30)
+    assert err.value.fields["by"] == stored.claimant_id
+
+
+async def test_round_trip_of_every_field(store: ComplaintsStore) -> None:
+    base = await store.create(ticket("high"))
+    changed = tk.escalate(tk.record_staff_message(base, T0 + timedelta(minutes=4)), T0, top_tier=1)
+    changed = replace(changed, channel_id=555, version=base.version + 1)
+    assert await store.save(base, changed)
+    assert await store.get(G, base.id) == changed
+    assert await store.by_channel(G, 555) == changed
+    assert await store.all_open_channels() == [(G, 555, base.id)]
+    with pytest.raises(ValueError):
+        await store.save(base, base)
+
+
+async def test_marks_make_a_deadline_act_once(store: ComplaintsStore) -> None:
+    base = await store.create(ticket())
+    moved = tk.escalate(base, T0 + timedelta(hours=8), top_tier=1)
+    marks = ("breach_first",)
+    results = await asyncio.gather(
+        store.apply_deadline(base, moved, marks, T0),
+        store.apply_deadline(base, moved, marks, T0),
+    )
+    assert sorted(results) == [False, True]
+    assert await store.marks(G, base.id, base.epoch) == {"breach_first"}
+    assert (await store.get(G, base.id)).tier == 1
+    # A stale ticket (changed meanwhile) writes no mark either.
+    assert not await store.apply_deadline(base, moved, ("breach_resolution",), T0)
+    assert await store.marks(G, base.id, base.epoch) == {"breach_first"}
+
+
+async def test_history_ratings_statements_and_facts(store: ComplaintsStore) -> None:
+    t = await store.create(ticket())
+    await store.add_event(
+        G, t.id, Entry(T0 + timedelta(minutes=2), "note", 20, "bob", "secret", internal=True)
+    )
+    await store.add_event(
+        G, t.id, Entry(T0 + timedelta(minutes=1), "message", 10, "alice", "hi", ("a.png",))
+    )
+    history = await store.history(G, t.id)
+    assert [(e.kind, e.attachments, e.internal) for e in history] == [
+        ("message", ("a.png",), False),
+        ("note", (), True),
+    ]
+    closed = tk.close(t, 20, T0 + timedelta(hours=2), "fixed")
+    assert await store.save(t, closed)
+    assert await store.rate(G, t.id, 10, 4, "quick", T0 + timedelta(hours=3))
+    assert not await store.rate(G, t.id, 10, 1, "changed my mind", T0 + timedelta(hours=4))
+    assert (await store.rating(G, t.id)).score == 4
+    await store.state(G, t.id, 10, "my side", T0)
+    await store.state(G, t.id, 10, "my side, again", T0 + timedelta(minutes=1))
+    assert [s.text for s in await store.statements(G, t.id)] == ["my side, again"]
+    facts = await store.facts(G, T0 - timedelta(days=1))
+    assert len(facts) == 1 and facts[0].rating == 4 and facts[0].closed_at == closed.closed_at
+    load = await store.member_load(G, 10)
+    assert load == (0, T0)
+
+
+async def test_export_and_forget(store: ComplaintsStore) -> None:
+    mine = await store.create(ticket(), "my story")
+    theirs = await store.create(ticket(member_id=11, opened_by=11))
+    await store.add_event(G, mine.id, Entry(T0, "message", 10, "alice", "hello"))
+    await store.add_event(G, theirs.id, Entry(T0, "message", 10, "alice", "witness"))
+    await store.add_event(G, theirs.id, Entry(T0, "note", 10, "alice", "staff only", internal=True))
+    await store.save(theirs, tk.claim(theirs, 10))
+    export = await store.export_user(G, 10)
+    assert [t["description"] for t in export["tickets"]] == ["my story"]
+    assert [m["text"] for m in export["messages"]] == ["hello", "witness"]
+    assert await store.export_user(OTHER, 10) == {
+        "tickets": [],
+        "messages": [],
+        "ratings": [],
+        "statements": [],
+    }
+    assert await store.forget_user(G, 10) > 0
+    assert await store.get(G, mine.id) is None
+    kept = await store.get(G, theirs.id)
+    assert kept is not None and kept.claimant_id is None
+    assert await store.history(G, theirs.id) == []
+    assert await store.export_user(G, 10) == {
+        "tickets": [],
+        "messages": [],
+        "ratings": [],
+        "statements": [],
+    }
