@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .schema import ComplaintsConfig
+from .config import ComplaintsConfig
 from .tickets import Ticket
 
 FIRST = "first_response"

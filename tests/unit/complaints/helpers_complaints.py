@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from cogs.complaints.schema import ComplaintsConfig
+from cogs.complaints.config import ComplaintsConfig
 from cogs.complaints.tickets import Ticket, new_ticket
 
 ROOT = Path(__file__).resolve().parents[3]

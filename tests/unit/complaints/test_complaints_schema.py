@@ -9,7 +9,8 @@ import pytest
 from helpers_complaints import config, default_section
 
 from bot.durations import is_duration
-from cogs.complaints.schema import SCHEMA, SECTION, ComplaintsConfig, check
+from cogs.complaints.config import ComplaintsConfig
+from cogs.complaints.schema import SCHEMA, SECTION, check
 
 _FORMATS = jsonschema.FormatChecker()
 _FORMATS.checks("duration")(lambda value: value is None or is_duration(value))
