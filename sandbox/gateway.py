@@ -276,6 +276,7 @@ class Gateway:
         for session in list(self.sessions.values()):
             if event.name == "GUILD_CREATE" and "__guild__" in event.data:
                 data = self._guild_create(session, event.data["__guild__"])
+                del data["unavailable"]  # a join, not an outage ending: no `unavailable` key
                 self._send_dispatch(session, "GUILD_CREATE", data)
                 continue
             needed = required_intent(event.name, event.data)

@@ -1,3 +1,11 @@
 """REST handlers, registered by importing their modules."""
 
-from sandbox.routes import commands, interactions, messages, meta  # noqa: F401
+from sandbox.routes import (  # noqa: F401
+    channels,
+    commands,
+    guilds,
+    interactions,
+    members,
+    messages,
+    meta,
+)
