@@ -214,6 +214,21 @@ class AnalyticsStore(Store):
             [(guild_id, key, at) for key in keys],
         )
 
+    async def claim_monthly_report(self, guild_id: int, month: str, at: float) -> bool:
+        """True the first time a month's report is claimed for posting, False ever after."""
+        changed = await self.db.execute_count(
+            "INSERT OR IGNORE INTO analytics_reports_sent (guild_id, month, posted_at)"
+            " VALUES (?, ?, ?)",
+            (guild_id, month, at),
+        )
+        return changed == 1
+
+    async def release_monthly_report(self, guild_id: int, month: str) -> None:
+        """Give the claim back when posting failed, so the retry can post it."""
+        await self.db.execute(
+            "DELETE FROM analytics_reports_sent WHERE guild_id = ? AND month = ?", (guild_id, month)
+        )
+
     async def export_user(self, guild_id: int, user_id: int) -> dict[str, Any]:
         active = await self.db.fetchall(
             "SELECT day, messages FROM analytics_active WHERE guild_id = ? AND user_id = ?"

@@ -59,3 +59,11 @@ CREATE TABLE analytics_watch_seen (
     seen_at  REAL    NOT NULL,
     PRIMARY KEY (guild_id, item_key)
 ) WITHOUT ROWID;
+
+-- Monthly reports already posted, so a restart in the middle never posts one twice.
+CREATE TABLE analytics_reports_sent (
+    guild_id  INTEGER NOT NULL,
+    month     TEXT    NOT NULL,
+    posted_at REAL    NOT NULL,
+    PRIMARY KEY (guild_id, month)
+) WITHOUT ROWID;

@@ -1,0 +1,87 @@
+"""The reputation watch's Discord side: read a feed over HTTP, post new mentions, remember them."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import discord
+
+from bot.modlog import resolve_channel
+
+from .embeds import COLOUR
+from .schema import AnalyticsConfig
+from .store import AnalyticsStore
+from .watch import mentions, parse_feed
+
+if TYPE_CHECKING:
+    from bot.app import Vigie
+
+log = logging.getLogger(__name__)
+
+MAX_FEED_BYTES = 2 * 1024 * 1024
+MAX_POSTS_PER_FEED = 5  # the first read of a busy feed must not flood the channel
+
+
+class ReputationWatch:
+    """Reads the configured feeds; each item is considered once per server, ever."""
+
+    def __init__(self, bot: Vigie, store: AnalyticsStore) -> None:
+        self.bot = bot
+        self.store = store
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    def _t(self, guild: discord.Guild) -> Any:
+        locale = self.bot.i18n.locale_for(guild)
+        return lambda key, **fields: self.bot.i18n.t(locale, key, **fields)
+
+    async def _fetch(self, url: str) -> bytes:
+        session = self.bot.http_session
+        if session is None:
+            self._session = self._session or aiohttp.ClientSession()
+            session = self._session
+        timeout = aiohttp.ClientTimeout(total=15)
+        async with session.get(url, timeout=timeout) as response:
+            response.raise_for_status()
+            return await response.content.read(MAX_FEED_BYTES)
+
+    async def poll(self, guild: discord.Guild, config: AnalyticsConfig, url: str) -> None:
+        try:
+            items = parse_feed(await self._fetch(url))
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("analytics watch of guild %s: %s: %s", guild.id, url, exc)
+            await self.bot.modlog.write(
+                guild, "analytics.watch_failed", url=url, reason=str(exc)[:200]
+            )
+            return
+        unseen = await self.store.unseen(guild.id, [item.key for item in items])
+        fresh = [item for item in items if item.key in unseen]
+        found = mentions(fresh, config.watch.keywords)[:MAX_POSTS_PER_FEED]
+        channel = (
+            resolve_channel(guild, config.watch.channel)
+            or resolve_channel(guild, config.reports_channel)
+            or self.bot.modlog.channel_for(guild, "reports")
+        )
+        if channel is not None and found:
+            t = self._t(guild)
+            for mention in found:
+                embed = discord.Embed(
+                    title=mention.item.title[:256] or mention.item.link[:256],
+                    url=mention.item.link or None,
+                    description=mention.item.summary[:400] or None,
+                    colour=COLOUR,
+                )
+                embed.set_author(
+                    name=t("analytics.watch_title", feed=mention.item.feed_title or url)[:256]
+                )
+                embed.set_footer(
+                    text=t("analytics.watch_keywords", keywords=", ".join(mention.keywords))
+                )
+                await channel.send(embed=embed)
+        await self.store.mark_seen(guild.id, [item.key for item in fresh], time.time())

@@ -1,0 +1,180 @@
+"""Analytics end to end: the real bot counts a scripted stretch of activity in the sandbox,
+answers /stats and /report with the hand-computed figures, posts the monthly report once across
+a restart, and watches feeds served from a local HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiohttp import web
+
+MONTHLY = "analytics_monthly"
+
+
+async def _flush(world) -> None:
+    await world.bot.get_cog("analytics").flush()
+
+
+async def _stats_export(world, metric=None, period="7d"):
+    options = {"period": period}
+    if metric:
+        options["metric"] = metric
+    r = await world.manager.slash("stats export", options=options)
+    first = await r.response()
+    assert first.ephemeral
+    message = (await r.followups(1))[0]
+    ((name, data),) = [(a.filename, a.data) for a in message.attachments]
+    return name, list(csv.reader(io.StringIO(data.decode())))
+
+
+async def test_counts_match_the_scripted_activity(world):
+    alice, bob = world.member("alice"), world.member("bob")
+    for text in ("hello", "how are you", "fine"):
+        await alice.say("#general", text)
+    await bob.say("#general", "hi all")
+    await bob.say("#games", "gg")
+    await world.sb.join("newcomer")
+    # The gateway is ordered: the bot has counted every event above before the command arrives.
+    name, rows = await _stats_export(world)
+    today = datetime.now(UTC).date().isoformat()
+    header, *days = rows
+    assert header == ["day", "joins", "leaves", "messages", "active", "cases"]
+    by_day = {row[0]: row for row in days}
+    assert by_day[today][1:] == ["1", "0", "5", "2", "0"]
+    assert name.endswith(".csv")
+
+
+async def test_summary_embeds_and_charts(world):
+    alice = world.member("alice")
+    await alice.say("#general", "one")
+    await alice.say("#general", "two")
+    r = await world.manager.slash("stats summary", period="30d")
+    message = (await r.followups(1))[0]
+    assert message.ephemeral
+    embed = message.embeds[0]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "Messages: **2**" in fields["Engagement"]
+    assert "Monthly active: **1**" in fields["Engagement"]
+    names = sorted(a.filename for a in message.attachments)
+    assert names == ["activity.png", "funnel.png", "growth.png", "moderation.png"]
+    assert all(a.data.startswith(b"\x89PNG") for a in message.attachments)
+
+
+async def test_bad_period_is_refused_clearly(world):
+    r = await world.manager.slash("stats summary", period="next-year")
+    first = await r.response()
+    assert first.ephemeral
+    assert first.content == world.t("analytics.period_invalid")
+
+
+async def test_members_cannot_read_stats(world):
+    r = await world.member("eve").slash("stats summary")
+    first = await r.response()
+    assert first.ephemeral
+    assert first.content == world.t("errors.not_manager")
+
+
+async def test_feature_events_reach_the_report(world):
+    world.bot.dispatch("analytics_event", world.guild.id, "case", 42)
+    world.bot.dispatch("analytics_event", world.guild.id, "nps", 42, 10.0)
+    world.bot.dispatch("analytics_event", world.guild.id, "nps", 43, 2.0)
+    r = await world.manager.slash("stats summary", period="7d")
+    message = (await r.followups(1))[0]
+    fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
+    assert "Moderation cases: **1**" in fields["Community health"]
+    assert "NPS: **0.0**" in fields["Community health"]
+
+
+async def test_monthly_report_fires_once_across_restarts(world):
+    now = datetime.now(UTC)
+    first_of_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_month = (first_of_month - timedelta(days=1)).strftime("%Y-%m")
+    # armed when the bot is ready, for the next 1st of the month
+    (pending,) = await _wait_for_timer(world, MONTHLY, lambda t: t.due_at > now)
+    await world.stop()
+    # The month turned while the bot was down: its timer is overdue at the next start.
+    with sqlite3.connect(world.db_path) as db:
+        db.execute(
+            "UPDATE timers SET due_at = ? WHERE id = ?", (first_of_month.timestamp(), pending.id)
+        )
+    await world.start()
+    report = await world.sb.wait_for_message(
+        "#reports", timeout=10, where=lambda m: bool(m.get("embeds"))
+    )
+    assert report["embeds"][0]["title"] == f"Monthly report: {last_month}"
+    names = sorted(a["filename"] for a in report["attachments"])
+    assert f"vigie-report-{last_month}.html" in names and f"vigie-{last_month}.csv" in names
+    (following,) = await _wait_for_timer(world, MONTHLY, lambda t: t.due_at > now)
+    assert following.due_at.day == 1  # the guild's timezone is UTC here
+
+    # The same month due again (a crash after posting, say): the database refuses a second post.
+    await world.bot.timers.schedule(world.guild.id, MONTHLY, first_of_month, key="again")
+    await _wait_for_timer(world, MONTHLY, lambda t: t.key != "again", count=1)
+    await world.restart()
+    posted = [m for m in world.sb.messages("#reports") if m.get("embeds")]
+    assert len(posted) == 1
+
+
+async def _wait_for_timer(world, kind, ok, count=None):
+    """Poll the timers table (a few ms per look) until the pending timers satisfy ``ok``."""
+    for _ in range(500):
+        pending = await world.bot.timers.pending(world.guild.id, kind)
+        if pending and all(ok(t) for t in pending) and (count is None or len(pending) == count):
+            return pending
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"timers of {kind} never settled: {pending}")
+
+
+@pytest.fixture
+async def feed_server():
+    items = {"xml": ""}
+
+    async def handler(request):
+        return web.Response(body=items["xml"].encode(), content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/feed.xml", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    yield items, f"http://127.0.0.1:{port}/feed.xml"
+    await runner.cleanup()
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Tech news</title>
+<item><guid>1</guid><title>Acme launches a new game</title><link>http://news/1</link></item>
+<item><guid>2</guid><title>Unrelated story</title><link>http://news/2</link></item>
+</channel></rss>"""
+
+
+async def test_reputation_watch_posts_each_mention_once(world, feed_server):
+    items, url = feed_server
+    items["xml"] = RSS
+    await world.set_config(
+        f"analytics:\n  watch:\n    enabled: true\n    keywords: [Acme]\n    feeds: ['{url}']\n"
+    )
+    found = await world.sb.wait_for_message(
+        "#reports", timeout=10, where=lambda m: bool(m.get("embeds"))
+    )
+    assert found["embeds"][0]["title"] == "Acme launches a new game"
+    assert found["embeds"][0]["url"] == "http://news/1"
+    (armed,) = await _wait_for_timer(
+        world, "analytics_watch", lambda t: t.due_at > datetime.now(UTC) + timedelta(minutes=1)
+    )
+    # After a restart the watch reads the feed again: the item is known and is not posted twice.
+    await world.stop()
+    with sqlite3.connect(world.db_path) as db:
+        db.execute("UPDATE timers SET due_at = 0 WHERE id = ?", (armed.id,))
+    await world.start()
+    await _wait_for_timer(
+        world, "analytics_watch", lambda t: t.due_at > datetime.now(UTC) + timedelta(minutes=1)
+    )
+    posted = [m for m in world.sb.messages("#reports") if m.get("embeds")]
+    assert len(posted) == 1
