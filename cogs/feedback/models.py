@@ -153,3 +153,28 @@ class SurveyResponse:
             answers=json.loads(row["answers"]),
             created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
         )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A staff reply to a feedback entry (``staff_id`` is ``None`` once forgotten)."""
+
+    id: int
+    guild_id: int
+    entry_id: int
+    staff_id: int | None
+    text: str
+    delivered: bool
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Reply:
+        return cls(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            entry_id=row["entry_id"],
+            staff_id=row["staff_id"],
+            text=row["text"],
+            delivered=bool(row["delivered"]),
+            created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
+        )
