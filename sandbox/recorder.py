@@ -22,6 +22,7 @@ class RequestRecord:
     query: dict[str, str] = field(default_factory=dict)
     response: Any = None
     files: list[tuple[str, bytes]] = field(default_factory=list)
+    response_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def reason(self) -> str | None:

@@ -106,6 +106,7 @@ class ApiServer:
             log.exception("sandbox handler crashed on %s %s", method, path)
             response = json_response(500, {"message": "500: Internal Server Error", "code": 0})
         record.status = response.status
+        record.response_headers = dict(response.headers)
         await self.sb.recorder.add(record)
         return response
 

@@ -21,5 +21,7 @@ async def test_bare_client_ready_under_one_second(sb: Sandbox) -> None:
         assert guild.chunked and guild.member_count == len(guild.members) == 2
         assert {c.name for c in guild.text_channels} == {"general", "modlog"}
         assert guild.me.guild_permissions.administrator
+        # discord.py asks for zlib-stream (zstd-stream when zstandard is installed).
+        assert sb.gateway.connections[0].encoder.mode in ("zlib-stream", "zstd-stream")
     methods = [(r.method, r.route) for r in sb.requests]
     assert ("GET", "/users/@me") in methods
