@@ -256,7 +256,7 @@ def guild_core(g: Guild) -> JSON:
         "banner": None,
         "description": g.description,
         "owner_id": str(g.owner_id),
-        "region": None,
+        "region": "deprecated",  # Discord still sends the key
         "afk_channel_id": None,
         "afk_timeout": 300,
         "widget_enabled": False,

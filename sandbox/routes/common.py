@@ -157,7 +157,7 @@ def build_message(
         author=author,
         content=content,
         embeds=[_embed(e) for e in payload.get("embeds") or []],
-        components=payload.get("components") or [],
+        components=number_components(payload.get("components") or []),
         attachments=store_files(sb, files, payload.get("attachments"), ephemeral=ephemeral),
         mentions=users,
         mention_roles=roles,
@@ -172,7 +172,40 @@ def build_message(
 
 
 def _embed(embed: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "rich", **embed, "content_scan_version": 0}
+    out = {"type": "rich", **embed, "content_scan_version": 0}
+    if out.get("fields"):
+        out["fields"] = [{"inline": False, **f} for f in out["fields"]]
+    return out
+
+
+def number_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Discord gives every component a numeric `id` (1, 2, ...) when the sender did not."""
+    counter = [0]
+    used = {c["id"] for c in _walk(components) if isinstance(c.get("id"), int)}
+
+    def visit(comp: dict[str, Any]) -> dict[str, Any]:
+        comp = dict(comp)
+        if not isinstance(comp.get("id"), int):
+            counter[0] += 1
+            while counter[0] in used:
+                counter[0] += 1
+            comp["id"] = counter[0]
+        for key in ("components", "items"):
+            if isinstance(comp.get(key), list):
+                comp[key] = [visit(c) if isinstance(c, dict) and "type" in c else c
+                             for c in comp[key]]
+        for key in ("accessory", "component"):
+            if isinstance(comp.get(key), dict):
+                comp[key] = visit(comp[key])
+        return comp
+
+    return [visit(c) for c in components]
+
+
+def _walk(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from sandbox.components import walk
+
+    return walk(components)
 
 
 def apply_edit(sb: Sandbox, msg: Message, payload: dict[str, Any] | None,
@@ -189,7 +222,7 @@ def apply_edit(sb: Sandbox, msg: Message, payload: dict[str, Any] | None,
     if "embeds" in payload:
         changes["embeds"] = [_embed(e) for e in payload["embeds"] or []]
     if "components" in payload:
-        changes["components"] = payload["components"] or []
+        changes["components"] = number_components(payload["components"] or [])
     if "flags" in payload and payload["flags"] is not None:
         changes["flags"] = (msg.flags & ~4) | (payload["flags"] & 4)
     if "attachments" in payload or files:

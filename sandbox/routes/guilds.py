@@ -32,7 +32,7 @@ async def preview(ctx: Ctx) -> Any:
         "id": str(guild.id), "name": guild.name, "icon": guild.icon, "splash": None,
         "discovery_splash": None, "emojis": [], "features": guild.features,
         "approximate_member_count": len(guild.members), "approximate_presence_count": 0,
-        "description": guild.description, "stickers": [],
+        "description": guild.description, "stickers": [], "home_header": None,
     }
 
 
@@ -107,7 +107,7 @@ async def active_threads(ctx: Ctx) -> Any:
     guild = get_guild(ctx)
     threads = [c for c in guild.channels.values() if c.is_thread and not c.archived]
     bot = ctx.world.bot.id
-    return {"threads": [S.channel(t) for t in threads],
+    return {"threads": [S.channel(t) for t in threads], "has_more": False,
             "members": [S.thread_member(t, bot) for t in threads if bot in t.thread_members]}
 
 
