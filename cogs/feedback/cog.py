@@ -1,0 +1,388 @@
+"""The feedback form, a member's own entries, and staff replies that reach authors by DM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import checks
+from bot.checks import Privilege
+from bot.errors import UserError
+
+from . import render
+from .reports import TIMER_KIND, Reports
+from .service import FeedbackService, now
+from .surveys import AnswerError, FieldSpec, clip, parse_category, parse_rating
+from .views import EntryButton, FormModal, RetryView
+
+log = logging.getLogger(__name__)
+
+TEXT_MAX = 4000  # a modal paragraph input holds at most 4000 characters
+REPLY_MAX = 1800  # a DM is 2000 characters, and the reply comes with a short header
+MINE_LISTED = 10
+
+
+class FeedbackCog(commands.Cog, name="feedback"):
+    """Tell the team what you think: /feedback (everyone), replies and reports for staff."""
+
+    staff = app_commands.Group(
+        name="feedback-admin",
+        description="Feedback replies, reports and exports (moderators and managers).",
+        guild_only=True,
+        default_permissions=discord.Permissions(moderate_members=True),
+    )
+
+    def __init__(self, bot: Any, service: FeedbackService) -> None:
+        self.bot = bot
+        self.service = service
+        self.store = service.store
+        self.reports = Reports(bot, service)
+        # set once the digest timers of every guild are armed after start-up (tests wait on it)
+        self.digests_armed = asyncio.Event()
+
+    async def cog_load(self) -> None:
+        self.bot.timers.handler(TIMER_KIND, self.reports.on_timer)
+        self._arming = asyncio.create_task(self._arm_digests(), name="feedback-digests")
+
+    async def cog_unload(self) -> None:
+        self.bot.timers.remove_handler(TIMER_KIND)
+        self._arming.cancel()
+
+    async def _arm_digests(self) -> None:
+        """Once connected, make sure every guild has its digest timers (set ``digests_armed``)."""
+        await self.bot.wait_until_ready()
+        for guild in list(self.bot.guilds):
+            try:
+                await self.reports.ensure_schedule(guild.id)
+            except Exception:
+                log.exception("digest timers of guild %s not armed", guild.id)
+        self.digests_armed.set()
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.reports.ensure_schedule(guild.id)
+
+    @commands.Cog.listener()
+    async def on_config_changed(self, guild_id: int) -> None:
+        await self.reports.ensure_schedule(guild_id)
+
+    # -- the form -----------------------------------------------------------------------------
+
+    def _form_fields(self, locale: str, categories: tuple[str, ...]) -> list[FieldSpec]:
+        t = self.service.tl
+        listed = " · ".join(
+            f"{i}. {self.service.category_name(locale, c)}" for i, c in enumerate(categories, 1)
+        )
+        return [
+            FieldSpec(
+                "category",
+                clip(t(locale, "feedback.form.category"), 45),
+                clip(listed, 100),
+                False,
+                True,
+                None,
+                100,
+            ),
+            FieldSpec(
+                "rating", clip(t(locale, "feedback.form.rating"), 45), "1–5", False, True, None, 3
+            ),
+            FieldSpec(
+                "text",
+                clip(t(locale, "feedback.form.text"), 45),
+                clip(t(locale, "feedback.form.text_hint"), 100),
+                True,
+                True,
+                None,
+                TEXT_MAX,
+            ),
+        ]
+
+    async def _open_form(
+        self,
+        interaction: discord.Interaction,
+        anonymous: bool,
+        defaults: dict[str, str] | None = None,
+    ) -> None:
+        settings = self.service.ensure_enabled(interaction.guild_id)
+        locale = self.service.locale(interaction)
+        title_key = "feedback.form.title_anonymous" if anonymous else "feedback.form.title"
+
+        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+            await self.submit_form(modal_interaction, values, anonymous)
+
+        await interaction.response.send_modal(
+            FormModal(
+                title=clip(self.service.tl(locale, title_key), 45),
+                custom_id=f"vigie:feedback:form:{int(anonymous)}",
+                fields=self._form_fields(locale, settings.categories),
+                on_submit=submitted,
+                defaults=defaults,
+            )
+        )
+
+    @app_commands.command(name="feedback")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        anonymous="Hide your name from the team (you can still see and delete it)"
+    )
+    async def feedback(self, interaction: discord.Interaction, anonymous: bool = False) -> None:
+        """Send feedback to the team: category, rating and text, optionally anonymous (everyone)."""
+        settings = self.service.ensure_enabled(interaction.guild_id)
+        if anonymous and not settings.anonymous_allowed:
+            raise UserError("feedback.form.anonymous_off")
+        await self._open_form(interaction, anonymous)
+
+    async def submit_form(
+        self, interaction: discord.Interaction, values: dict[str, str], anonymous: bool
+    ) -> None:
+        """Validate the form; on a mistake, offer to reopen it with everything typed kept."""
+        assert interaction.guild is not None
+        guild = interaction.guild
+        settings = self.service.ensure_enabled(guild.id)
+        locale = self.service.locale(interaction)
+        names = {c: self.service.category_name(locale, c) for c in settings.categories}
+        text = (values.get("text") or "").strip()
+        try:
+            category = parse_category(values.get("category", ""), settings.categories, names)
+            rating = parse_rating(values.get("rating", ""))
+            if not text:
+                raise AnswerError("form.empty_text")
+        except AnswerError as error:
+            message = self.service.tl(locale, f"feedback.{error.key}", **error.fields)
+
+            async def reopen(retry: discord.Interaction) -> None:
+                await self._open_form(retry, anonymous, defaults=values)
+
+            await interaction.response.send_message(
+                message,
+                view=RetryView(self.service.tl(locale, "feedback.form.retry"), reopen),
+                ephemeral=True,
+            )
+            return
+        entry = await self.store.add_entry(
+            guild.id, interaction.user.id, category, rating, text[:TEXT_MAX], anonymous, now()
+        )
+        await interaction.response.send_message(
+            self.service.tl(
+                locale,
+                "feedback.form.thanks_anonymous" if anonymous else "feedback.form.thanks",
+                id=entry.id,
+            ),
+            ephemeral=True,
+        )
+        self.service.emit(
+            "feedback_entry",
+            guild_id=guild.id,
+            entry_id=entry.id,
+            category=category,
+            rating=rating,
+            anonymous=anonymous,
+            length=len(text),
+        )
+        await self._post_to_inbox(guild, entry)
+
+    async def _post_to_inbox(self, guild: discord.Guild, entry: Any) -> None:
+        ref = self.service.settings(guild.id).inbox_channel
+        if ref in (None, ""):
+            return
+        channel = self.service.channel(guild, ref)
+        if channel is None:
+            await self.bot.modlog.write(guild, "feedback.modlog.inbox_missing", channel=str(ref))
+            return
+        locale = self.service.locale(guild)
+
+        def t(key: str, **fields: Any) -> str:
+            return self.service.tl(locale, key, **fields)
+
+        view = discord.ui.View(timeout=None)
+        view.add_item(EntryButton(entry.id, "reply", t("feedback.inbox.reply")))
+        try:
+            message = await channel.send(
+                embed=render.entry_embed(
+                    t, entry, self.service.category_name(locale, entry.category)
+                ),
+                view=view,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException as error:
+            log.warning("feedback inbox of guild %s: %s", guild.id, error)
+            await self.bot.modlog.write(guild, "feedback.modlog.inbox_missing", channel=str(ref))
+            return
+        await self.store.set_inbox_message(guild.id, entry.id, message.channel.id, message.id)
+
+    # -- a member's own entries ----------------------------------------------------------------
+
+    @app_commands.command(name="my-feedback")
+    @app_commands.guild_only()
+    async def my_feedback(self, interaction: discord.Interaction) -> None:
+        """See your own feedback here (anonymous ones too) and the team's replies (everyone)."""
+        assert interaction.guild_id is not None
+        self.service.ensure_enabled(interaction.guild_id)
+        locale = self.service.locale(interaction)
+        entries = (await self.store.entries_of(interaction.guild_id, interaction.user.id))[
+            :MINE_LISTED
+        ]
+        if not entries:
+            await interaction.response.send_message(
+                self.service.tl(locale, "feedback.mine.none"), ephemeral=True
+            )
+            return
+        replies = await self.store.replies_to(interaction.guild_id, [e.id for e in entries])
+        lines = [self.service.tl(locale, "feedback.mine.header")]
+        view = discord.ui.View(timeout=900)
+        for entry in entries:
+            flag = " 🕶️" if entry.anonymous else ""
+            lines.append(
+                f"**#{entry.id}**{flag} · {self.service.category_name(locale, entry.category)} · "
+                f"{render.stars(entry.rating)} · {render.timestamp(entry.created_at, 'd')}\n> "
+                + clip(entry.text, 150)
+            )
+            for reply in replies.get(entry.id, []):
+                lines.append(
+                    "  ↳ "
+                    + self.service.tl(locale, "feedback.mine.reply", text=clip(reply.text, 200))
+                )
+            view.add_item(
+                EntryButton(
+                    entry.id, "delete", self.service.tl(locale, "feedback.mine.delete", id=entry.id)
+                )
+            )
+        await interaction.response.send_message("\n".join(lines)[:2000], view=view, ephemeral=True)
+
+    async def on_delete_button(self, interaction: discord.Interaction, entry_id: int) -> None:
+        """A member deletes one of their own entries (anyone else's click does nothing)."""
+        assert interaction.guild is not None
+        deleted = await self.store.delete_own_entry(
+            interaction.guild.id, interaction.user.id, entry_id
+        )
+        if deleted is None:
+            raise UserError("feedback.mine.not_yours")
+        await interaction.response.send_message(
+            self.service.t(interaction, "feedback.mine.deleted", id=entry_id), ephemeral=True
+        )
+        if deleted.inbox_channel_id and deleted.inbox_message_id:
+            channel = interaction.guild.get_channel_or_thread(deleted.inbox_channel_id)
+            if isinstance(channel, discord.abc.Messageable):
+                try:
+                    await channel.get_partial_message(deleted.inbox_message_id).delete()  # type: ignore[attr-defined]
+                except discord.HTTPException:
+                    pass  # already gone: nothing left to hide
+
+    # -- staff replies --------------------------------------------------------------------------
+
+    async def on_reply_button(self, interaction: discord.Interaction, entry_id: int) -> None:
+        """Open the reply form on an inbox entry (moderators)."""
+        await checks.require(interaction, Privilege.MODERATOR)
+        locale = self.service.locale(interaction)
+
+        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+            await self.deliver_reply(modal_interaction, entry_id, values.get("text", ""))
+
+        field = FieldSpec(
+            "text",
+            clip(self.service.tl(locale, "feedback.reply.label"), 45),
+            None,
+            True,
+            True,
+            None,
+            REPLY_MAX,
+        )
+        await interaction.response.send_modal(
+            FormModal(
+                title=clip(self.service.tl(locale, "feedback.reply.title", id=entry_id), 45),
+                custom_id=f"vigie:feedback:reply-form:{entry_id}",
+                fields=[field],
+                on_submit=submitted,
+            )
+        )
+
+    @staff.command(name="reply")
+    @app_commands.describe(entry="Number of the feedback entry", text="Your answer (sent by DM)")
+    @checks.moderator_only()
+    async def reply(
+        self,
+        interaction: discord.Interaction,
+        entry: int,
+        text: app_commands.Range[str, 1, REPLY_MAX],
+    ) -> None:
+        """Answer a feedback entry; the author gets it by DM, even when anonymous (moderators)."""
+        await self.deliver_reply(interaction, entry, text)
+
+    async def deliver_reply(
+        self, interaction: discord.Interaction, entry_id: int, text: str
+    ) -> None:
+        """DM the author without ever telling staff who it is; keep the reply either way."""
+        assert interaction.guild is not None
+        guild = interaction.guild
+        text = text.strip()
+        if not text:
+            raise UserError("feedback.reply.empty")
+        entry = await self.store.get_entry(guild.id, entry_id)
+        if entry is None:
+            raise UserError("feedback.reply.no_entry", id=entry_id)
+        recipient = await self.store.entry_recipient(guild.id, entry_id)
+        delivered = False
+        if recipient is not None:
+            delivered = await self._dm(guild, recipient, entry, text)
+        await self.store.add_reply(guild.id, entry_id, interaction.user.id, text, delivered, now())
+        key = "feedback.reply.sent" if delivered else "feedback.reply.kept"
+        await interaction.response.send_message(
+            self.service.t(interaction, key, id=entry_id), ephemeral=True
+        )
+
+    async def _dm(self, guild: discord.Guild, user_id: int, entry: Any, text: str) -> bool:
+        locale = self.service.locale(guild)
+        message = self.service.tl(
+            locale,
+            "feedback.reply.dm",
+            guild=guild.name,
+            id=entry.id,
+            excerpt=clip(entry.text, 120),
+            text=text,
+        )
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(message[:2000], allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            # closed DMs, a deleted account: the reply stays visible in /my-feedback
+            log.info("feedback reply for entry %s not delivered: %s", entry.id, error)
+            return False
+        return True
+
+    # -- reports for managers --------------------------------------------------------------------
+
+    @staff.command(name="report")
+    @app_commands.describe(period="week: the last 7 days; month: the last complete month")
+    @app_commands.choices(
+        period=[
+            app_commands.Choice(name="week", value="week"),
+            app_commands.Choice(name="month", value="month"),
+        ]
+    )
+    @checks.manager_only()
+    async def report(self, interaction: discord.Interaction, period: str = "week") -> None:
+        """The marketing digest of a period, with CSV files, just for you (managers)."""
+        assert interaction.guild_id is not None
+        self.service.ensure_enabled(interaction.guild_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        digest, files = await self.reports.build(interaction.guild_id, period, now())
+        embed = self.reports.embed(self.service.locale(interaction), digest)
+        await interaction.followup.send(embed=embed, files=files, ephemeral=True)
+
+    @staff.command(name="export")
+    @checks.manager_only()
+    async def export(self, interaction: discord.Interaction) -> None:
+        """Download every entry, suggestion and survey answer as CSV; no anonymous author (managers)."""
+        assert interaction.guild_id is not None
+        self.service.ensure_enabled(interaction.guild_id)
+        files = await self.reports.export_files(interaction.guild_id)
+        await interaction.response.send_message(
+            self.service.t(interaction, "feedback.export.done", count=len(files)),
+            files=files,
+            ephemeral=True,
+        )

@@ -1,0 +1,181 @@
+"""Marketing digests (weekly and monthly timers, on-demand reports) and CSV exports."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from . import digest as digests
+from . import render
+from .digest import Digest
+from .service import FeedbackService, now
+
+log = logging.getLogger(__name__)
+
+TIMER_KIND = "feedback_digest"
+
+
+class Reports:
+    """Builds digests and exports; owns the ``feedback_digest`` timers."""
+
+    def __init__(self, bot: Any, service: FeedbackService) -> None:
+        self.bot = bot
+        self.service = service
+        self.store = service.store
+
+    def _tz(self, guild_id: int) -> str:
+        return self.bot.configs.get(guild_id).timezone or "UTC"
+
+    def _nps_ids(self, guild_id: int) -> dict[str, set[str]]:
+        surveys = self.service.settings(guild_id).surveys
+        return {
+            name: {q.id for q in survey.questions if q.kind == "nps"}
+            for name, survey in surveys.items()
+        }
+
+    async def build(
+        self, guild_id: int, period: str, end: datetime
+    ) -> tuple[Digest, list[discord.File]]:
+        """The digest of the period ending at ``end`` and its CSV attachments."""
+        settings = self.service.settings(guild_id)
+        tz = self._tz(guild_id)
+        start, stop = digests.period_bounds(period, end, tz)
+        before = digests.previous_bounds(period, start, tz)
+        entries = await self.store.entries_between(guild_id, start, stop)
+        previous = await self.store.entries_between(guild_id, *before)
+        suggestions = await self.store.suggestions_active_between(guild_id, start, stop)
+        responses = await self.store.responses_between(guild_id, start, stop)
+        responses_before = await self.store.responses_between(guild_id, *before)
+        nps_ids = self._nps_ids(guild_id)
+        digest = digests.build_digest(
+            period,
+            start,
+            stop,
+            entries,
+            previous,
+            suggestions,
+            digests.nps_scores(responses, nps_ids),
+            digests.nps_scores(responses_before, nps_ids),
+            categories=settings.categories,
+            top=settings.top_suggestions,
+            comments=settings.notable_comments,
+        )
+        stamp = f"{start:%Y%m%d}-{stop:%Y%m%d}"
+        files = [
+            discord.File(io.BytesIO(digests.feedback_csv(entries)), f"feedback-{stamp}.csv"),
+            discord.File(
+                io.BytesIO(digests.suggestions_csv(suggestions)), f"suggestions-{stamp}.csv"
+            ),
+        ]
+        for name, survey in settings.surveys.items():
+            answered = [r for r in responses if r.survey == name]
+            if answered:
+                ids = [q.id for q in survey.questions]
+                files.append(
+                    discord.File(
+                        io.BytesIO(digests.survey_csv(ids, answered)), f"survey-{name}-{stamp}.csv"
+                    )
+                )
+        return digest, files
+
+    def embed(self, locale: str, digest: Digest) -> discord.Embed:
+        def t(key: str, **fields: Any) -> str:
+            return self.service.tl(locale, key, **fields)
+
+        return render.digest_embed(t, digest, lambda c: self.service.category_name(locale, c))
+
+    async def export_files(self, guild_id: int) -> list[discord.File]:
+        """Every entry, suggestion and survey response of the guild, as CSV (no anonymous author)."""
+        settings = self.service.settings(guild_id)
+        files = [
+            discord.File(
+                io.BytesIO(digests.feedback_csv(await self.store.all_entries(guild_id))),
+                "feedback.csv",
+            ),
+            discord.File(
+                io.BytesIO(digests.suggestions_csv(await self.store.list_suggestions(guild_id))),
+                "suggestions.csv",
+            ),
+        ]
+        responses = await self.store.all_responses(guild_id)
+        for name in sorted({r.survey for r in responses}):
+            survey = settings.surveys.get(name)
+            answered = [r for r in responses if r.survey == name]
+            ids = (
+                [q.id for q in survey.questions]
+                if survey
+                else sorted({k for r in answered for k in r.answers})
+            )
+            files.append(
+                discord.File(io.BytesIO(digests.survey_csv(ids, answered)), f"survey-{name}.csv")
+            )
+        return files
+
+    # -- scheduled digests ---------------------------------------------------------------------
+
+    async def ensure_schedule(self, guild_id: int) -> None:
+        """Arm (or disarm) the weekly and monthly digest timers to match the config.
+
+        An overdue timer is left alone so that a digest missed while the bot was down still
+        goes out when it comes back.
+        """
+        settings = self.service.settings(guild_id)
+        pending = {t.key: t for t in await self.bot.timers.pending(guild_id, TIMER_KIND)}
+        moment = now()
+        for period, wanted in (("week", settings.weekly), ("month", settings.monthly)):
+            if not settings.enabled or not wanted:
+                if period in pending:
+                    await self.bot.timers.cancel(guild_id, TIMER_KIND, period)
+                continue
+            due = digests.next_run(
+                period, moment, self._tz(guild_id), settings.weekday, settings.hour
+            )
+            current = pending.get(period)
+            if current is not None and (current.due_at <= moment or current.due_at == due):
+                continue
+            await self.bot.timers.schedule(
+                guild_id, TIMER_KIND, due, {"period": period}, key=period
+            )
+
+    async def on_timer(self, timer: Any) -> None:
+        """Post the digest that is due, then arm the next one (idempotent)."""
+        period = timer.payload.get("period", "week")
+        guild = self.bot.get_guild(timer.guild_id)
+        if guild is not None and self.service.settings(guild.id).enabled:
+            await self.post(guild, period, timer.due_at)
+        if guild is not None:
+            settings = self.service.settings(guild.id)
+            due = digests.next_run(
+                period,
+                max(now(), timer.due_at),
+                self._tz(guild.id),
+                settings.weekday,
+                settings.hour,
+            )
+            await self.bot.timers.schedule(
+                guild.id, TIMER_KIND, due, {"period": period}, key=period
+            )
+
+    async def post(self, guild: discord.Guild, period: str, end: datetime) -> bool:
+        """Post one digest to the reports channel, once per period."""
+        start, stop = digests.period_bounds(period, end, self._tz(guild.id))
+        if await self.store.digest_posted(guild.id, period, stop):
+            return False
+        channel = self.service.reports_channel(guild)
+        if channel is None:
+            await self.bot.modlog.write(guild, "feedback.modlog.reports_missing")
+            return False
+        digest, files = await self.build(guild.id, period, end)
+        locale = self.service.locale(guild)
+        try:
+            message = await channel.send(embed=self.embed(locale, digest), files=files)
+        except discord.HTTPException as error:
+            log.warning("digest for guild %s not posted: %s", guild.id, error)
+            await self.bot.modlog.write(guild, "feedback.modlog.reports_missing")
+            return False
+        await self.store.record_digest(guild.id, period, stop, message.id, now())
+        return True
