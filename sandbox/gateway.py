@@ -16,6 +16,7 @@ from aiohttp import WSMsgType, web
 
 from sandbox import serializers as S
 from sandbox.events import GUILD_MEMBERS, MESSAGE_CONTENT, Event, required_intent
+from sandbox.signal import Signal
 
 if TYPE_CHECKING:
     from sandbox.state import World
@@ -78,7 +79,7 @@ class Gateway:
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
         self.received: list[dict[str, Any]] = []  # every payload the client sent
-        self._received_changed = asyncio.Condition()
+        self._received_changed = Signal()
         world.bus.subscribe(self._on_event)
 
     # ---- what tests use --------------------------------------------------------------------
@@ -111,11 +112,8 @@ class Gateway:
         def matching() -> list[dict[str, Any]]:
             return [p for p in self.received if p.get("op") == op]
 
-        async with self._received_changed:
-            await asyncio.wait_for(
-                self._received_changed.wait_for(lambda: len(matching()) >= count), timeout
-            )
-        return matching()
+        return await self._received_changed.wait_for(
+            lambda: matching() if len(matching()) >= count else None, timeout, f"op {op}")
 
     # ---- the websocket handler -------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
@@ -169,9 +167,8 @@ class Gateway:
                 return
 
     async def _on_payload(self, conn: Connection, payload: dict[str, Any]) -> None:
-        async with self._received_changed:
-            self.received.append(payload)
-            self._received_changed.notify_all()
+        self.received.append(payload)
+        self._received_changed.notify()
         op, data = payload.get("op"), payload.get("d")
         if op == HEARTBEAT:
             conn.queue.put_nowait({"op": HEARTBEAT_ACK})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from sandbox.signal import Signal
 
 if TYPE_CHECKING:
     from sandbox.models import Message, User
@@ -73,7 +74,7 @@ class InteractionRecord:
     type: int
     user: User
     payload: dict[str, Any]  # the INTERACTION_CREATE data as sent
-    changed: asyncio.Condition
+    changed: Signal
     message: Message | None = None  # the message a component lives on
     created: float = field(default_factory=time.monotonic)
     first: InteractionResponse | None = None
@@ -86,15 +87,7 @@ class InteractionRecord:
         return self.first.ephemeral if self.first is not None else False
 
     async def _wait(self, predicate: Callable[[], T | None], timeout: float, what: str) -> T:  # noqa: ASYNC109 (the documented sandbox API)
-        async with self.changed:
-            try:
-                await asyncio.wait_for(self.changed.wait_for(lambda: predicate() is not None),
-                                       timeout)
-            except TimeoutError:
-                raise TimeoutError(f"interaction {self.id}: no {what} within {timeout}s") from None
-        result = predicate()
-        assert result is not None
-        return result
+        return await self.changed.wait_for(predicate, timeout, f"{what} to interaction {self.id}")
 
     async def response(self, timeout: float = 5.0) -> InteractionResponse:  # noqa: ASYNC109 (the documented sandbox API)
         """The first callback (type 4, 5, 6, 7, 8 or 9)."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from sandbox.signal import Signal
 
 
 @dataclass
@@ -38,12 +39,11 @@ class Recorder:
 
     def __init__(self) -> None:
         self.requests: list[RequestRecord] = []
-        self._changed = asyncio.Condition()
+        self._changed = Signal()
 
-    async def add(self, record: RequestRecord) -> None:
-        async with self._changed:
-            self.requests.append(record)
-            self._changed.notify_all()
+    def add(self, record: RequestRecord) -> None:
+        self.requests.append(record)
+        self._changed.notify()
 
     def find(
         self,
@@ -69,15 +69,12 @@ class Recorder:
         count: int = 1,
     ) -> RequestRecord:
         """The `count`-th completed request matching; raises TimeoutError with what was seen."""
-        async with self._changed:
-            try:
-                await asyncio.wait_for(
-                    self._changed.wait_for(lambda: len(self.find(method, route, where)) >= count),
-                    timeout,
-                )
-            except TimeoutError:
-                seen = ", ".join(f"{r.method} {r.route} {r.status}" for r in self.requests[-15:])
-                raise TimeoutError(
-                    f"no {method} {route} within {timeout}s; last requests: {seen}"
-                ) from None
+        try:
+            await self._changed.wait_for(
+                lambda: len(self.find(method, route, where)) >= count, timeout)
+        except TimeoutError:
+            seen = ", ".join(f"{r.method} {r.route} {r.status}" for r in self.requests[-15:])
+            raise TimeoutError(
+                f"no {method} {route} within {timeout}s; last requests: {seen}"
+            ) from None
         return self.find(method, route, where)[count - 1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +17,7 @@ from sandbox.models import Attachment, Channel, Guild, Member, User
 from sandbox.ratelimits import RateLimitConfig, RateLimiter
 from sandbox.recorder import Recorder, RequestRecord
 from sandbox.server import ApiServer
+from sandbox.signal import Signal
 from sandbox.state import Application, World
 
 
@@ -50,7 +50,7 @@ class Sandbox:
         self.attachments: dict[int, Attachment] = {}
         self.interactions: list[InteractionRecord] = []
         self._by_token: dict[str, InteractionRecord] = {}
-        self.changed = asyncio.Condition()  # interactions and messages notify here
+        self.changed = Signal()  # every state change and interaction answer notifies here
         self.bus.subscribe(self._on_event)
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -222,25 +222,10 @@ class Sandbox:
                     return d
             return None
 
-        async with self.changed:
-            try:
-                await asyncio.wait_for(self.changed.wait_for(lambda: find() is not None), timeout)
-            except TimeoutError:
-                raise TimeoutError(f"no matching message within {timeout}s") from None
-        result = find()
-        assert result is not None
-        return result
+        return await self.changed.wait_for(find, timeout, "matching message")
 
     def _on_event(self, event: Any) -> None:
-        # Wake waiters on any state change; notify needs the lock, so do it from a task.
-        async def notify() -> None:
-            async with self.changed:
-                self.changed.notify_all()
-
-        try:
-            asyncio.get_running_loop().create_task(notify())
-        except RuntimeError:
-            pass
+        self.changed.notify()
 
     def user_json(self, user: User) -> dict[str, Any]:
         return S.user(user)

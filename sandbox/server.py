@@ -107,7 +107,7 @@ class ApiServer:
             response = json_response(500, {"message": "500: Internal Server Error", "code": 0})
         record.status = response.status
         record.response_headers = dict(response.headers)
-        await self.sb.recorder.add(record)
+        self.sb.recorder.add(record)
         return response
 
     async def _answer(

@@ -111,11 +111,10 @@ async def callback(ctx: Ctx) -> Any:
     elif cb_type != AUTOCOMPLETE_RESULT and cb_type != PONG:
         raise ApiError(400, 50035, "Invalid Form Body", {"type": {"_errors": [
             {"code": "BASE_TYPE_CHOICES", "message": "Value must be one of valid choices."}]}})
-    async with rec.changed:
-        rec.callbacks.append(body)
-        rec.first = InteractionResponse(type=cb_type, data=data, message=message)
-        rec.original = message
-        rec.changed.notify_all()
+    rec.callbacks.append(body)
+    rec.first = InteractionResponse(type=cb_type, data=data, message=message)
+    rec.original = message
+    rec.changed.notify()
     if ctx.query.get("with_response", "").lower() not in ("1", "true"):
         return 204, None
     answer: dict[str, Any] = {
@@ -140,9 +139,8 @@ async def followup(ctx: Ctx) -> Any:
     if rec.first is None:
         raise ApiError(404, 10015, "Unknown Webhook")
     msg = ctx.world.add_message(_new_message(ctx, rec, ctx.json))
-    async with rec.changed:
-        rec.followup_messages.append(msg)
-        rec.changed.notify_all()
+    rec.followup_messages.append(msg)
+    rec.changed.notify()
     if ctx.query.get("wait", "").lower() not in ("1", "true"):
         return 204, None
     return ctx.world.message_json(msg)
@@ -169,21 +167,18 @@ async def _patch(ctx: Ctx) -> Any:
     rec = _record_by_token(ctx)
     msg = _target(ctx, rec)
     changes = apply_edit(ctx.sb, msg, ctx.json, ctx.files)
-    async with rec.changed:
-        was_loading = bool(msg.flags & LOADING_FLAG)
-        if was_loading:
-            changes["flags"] = (msg.flags & ~LOADING_FLAG) | changes.get("flags", 0)
-        ctx.world.edit_message(msg, **changes)
-        rec.changed.notify_all()
+    if msg.flags & LOADING_FLAG:
+        changes["flags"] = (msg.flags & ~LOADING_FLAG) | changes.get("flags", 0)
+    ctx.world.edit_message(msg, **changes)
+    rec.changed.notify()
     return ctx.world.message_json(msg)
 
 
 async def _delete(ctx: Ctx) -> Any:
     rec = _record_by_token(ctx)
     msg = _target(ctx, rec)
-    async with rec.changed:
-        ctx.world.delete_message(msg)
-        rec.changed.notify_all()
+    ctx.world.delete_message(msg)
+    rec.changed.notify()
     return 204, None
 
 
