@@ -59,6 +59,7 @@ class Connection:
     encoder: _Encoder
     queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
     session: Session | None = None
+    transport: asyncio.BaseTransport | None = None
 
 
 @dataclass
@@ -83,10 +84,18 @@ class Gateway:
         world.bus.subscribe(self._on_event)
 
     # ---- what tests use --------------------------------------------------------------------
-    async def drop(self) -> None:
-        """Close every socket abruptly-ish (code 4000): the client must RESUME."""
+    async def drop(self, *, abrupt: bool = False) -> None:
+        """Close every socket: the client must RESUME and get the missed events replayed.
+
+        Default: a close frame with code 4000 (Discord's "unknown error"); abrupt=True cuts
+        the TCP connection without any frame, like a network failure.
+        """
         for conn in list(self.connections):
-            await self._close(conn, 4000)
+            if abrupt and conn.transport is not None:
+                self._detach(conn)
+                conn.transport.abort()
+            else:
+                await self._close(conn, 4000)
 
     async def reconnect(self) -> None:
         """Send op 7 RECONNECT: the client closes and RESUMEs."""
@@ -119,7 +128,8 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
-        conn = Connection(ws=ws, encoder=_Encoder(request.query.get("compress")))
+        conn = Connection(ws=ws, encoder=_Encoder(request.query.get("compress")),
+                          transport=request.transport)
         self.connections.append(conn)
         writer = asyncio.create_task(self._writer(conn))
         conn.queue.put_nowait({"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
@@ -130,11 +140,7 @@ class Gateway:
                 elif msg.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
                     break
         finally:
-            if conn.session is not None and conn.session.connection is conn:
-                conn.session.connection = None
-            if conn in self.connections:
-                self.connections.remove(conn)
-            conn.queue.put_nowait(None)
+            self._detach(conn)
             with contextlib.suppress(Exception):
                 await writer
         return ws
@@ -143,12 +149,15 @@ class Gateway:
         for conn in list(self.connections):
             await self._close(conn, 1001)
 
-    async def _close(self, conn: Connection, code: int) -> None:
+    def _detach(self, conn: Connection) -> None:
         if conn.session is not None and conn.session.connection is conn:
             conn.session.connection = None
         if conn in self.connections:
             self.connections.remove(conn)
         conn.queue.put_nowait(None)
+
+    async def _close(self, conn: Connection, code: int) -> None:
+        self._detach(conn)
         with contextlib.suppress(Exception):
             await conn.ws.close(code=code)
 

@@ -37,9 +37,14 @@ class Sandbox:
         interaction_deadline: float | None = 3.0,
         bot_name: str = "Vigie",
         owner: str = "owner",
+        port: int = 0,
+        token: str | None = None,
     ) -> None:
+        self.requested_port = port  # 0: a free port chosen by the OS
         self.bus = EventBus()
         self.world = World(self.bus, bot_name=bot_name)
+        if token is not None:
+            self.world.application.token = token
         self.owner: User = self.world.create_user(owner)
         self.recorder = Recorder()
         self.faults = Faults()

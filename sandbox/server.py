@@ -68,7 +68,7 @@ class ApiServer:
     async def start(self) -> None:
         self.runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
         await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        site = web.TCPSite(self.runner, "127.0.0.1", self.sb.requested_port)
         await site.start()
         server = site._server
         assert server is not None and server.sockets  # type: ignore[union-attr]

@@ -118,3 +118,13 @@ async def test_request_guild_members_answers_with_nonce(sb: Sandbox) -> None:
         assert [m.name for m in found] == ["zed"]
         sent = await sb.gateway.wait_for_op(8)
         assert sent[0]["d"]["nonce"]
+
+
+async def test_abrupt_drop_resumes(sb: Sandbox) -> None:
+    client = Recorder()
+    async with running(client, sb):
+        resumed = asyncio.create_task(client.wait_for("resumed", timeout=5))
+        await sb.gateway.drop(abrupt=True)
+        await sb.member("alice").say("#general", "during the cut")
+        await resumed
+        assert await client.wait_contents(1) == ["during the cut"]
