@@ -1,0 +1,1 @@
+"""Policies: automatic moderation, manual moderation, cases, escalation and anti-raid."""

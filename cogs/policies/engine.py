@@ -1,0 +1,332 @@
+"""The policy engine: a guild's rules compiled once, evaluated on every message in microseconds.
+
+Pure logic, no discord import, no await, no database. The cog turns a discord.Message into
+:class:`MessageFacts`, calls :meth:`Engine.evaluate`, and runs the merged
+:class:`~.actions.ActionPlan` of the returned :class:`Verdict` in the background.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import content_checks
+from .actions import EMPTY_PLAN, ActionPlan, merge
+from .normalize import normalize, normalize_with_offsets
+from .rules import Error, Rule, Scope, parse_rules
+from .triggers import RegexMatcher, WordMatcher, check_regex
+from .windows import Event, MemberWindows, duplicate_hit, mention_hit, rate_hit
+
+EXCERPT = 120  # characters of evidence kept from a message
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFacts:
+    """What the engine needs to know about a message (or a member's name), nothing discord."""
+
+    guild_id: int
+    channel_id: int
+    author_id: int
+    content: str
+    created_at: float  # epoch seconds
+    message_id: int = 0
+    channel_name: str = ""
+    category_id: int | None = None
+    category_name: str = ""
+    role_ids: frozenset[int] = frozenset()
+    role_names: frozenset[str] = frozenset()
+    is_bot: bool = False
+    is_staff: bool = False
+    account_created: float | None = None
+    joined_at: float | None = None
+    mentions: int = 0  # distinct users and roles mentioned (+1 for @everyone/@here)
+    attachments: tuple[str, ...] = ()  # file names
+    known_invites: Mapping[str, int] = field(default_factory=dict)  # code -> guild id
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One rule that fired: which trigger, and the matched part (normalized when a word)."""
+
+    rule: str
+    trigger: str
+    matched: str
+    enforced: bool
+    points: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Every rule that fired on one event and the merged plan of the enforced ones."""
+
+    hits: tuple[Hit, ...] = ()
+    plan: ActionPlan = EMPTY_PLAN
+    points: int = 0
+    related: tuple[tuple[int, int], ...] = ()  # (channel_id, message_id) of a spam burst
+    excerpt: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.hits)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Names of the rules that fired."""
+        return tuple(h.rule for h in self.hits)
+
+
+CLEAN = Verdict()
+_NONE: dict = {}
+_DEFAULT_SCOPE = Scope()
+
+
+class EngineError(ValueError):
+    """The section cannot be compiled; ``errors`` are ``(key path, message)`` pairs."""
+
+    def __init__(self, errors: list[Error]) -> None:
+        super().__init__("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in errors))
+        self.errors = errors
+
+
+def compile_errors(section: Mapping[str, Any]) -> list[Error]:
+    """Every semantic problem of a policies section (invalid or costly regex, wildcard...)."""
+    rules, errors = parse_rules(dict(section))
+    for index, rule in enumerate(rules):
+        for i, pattern in enumerate(rule.triggers.regex):
+            reason = check_regex(pattern)
+            if reason:
+                errors.append((("rules", index, "triggers", "regex", i), reason))
+    return errors
+
+
+def _keys(ident: int | None, name: str) -> frozenset[str]:
+    keys = {name.casefold()} if name else set()
+    if ident is not None:
+        keys.add(str(ident))
+    return frozenset(keys)
+
+
+class Engine:
+    """A compiled policy. Immutable rules; the only mutable part is the member windows."""
+
+    def __init__(self, rules: tuple[Rule, ...], version: int = 0) -> None:
+        self.rules = rules
+        self.version = version
+        self.windows = MemberWindows()
+        self.words = WordMatcher(
+            (i, r.triggers.words, r.triggers.allow) for i, r in enumerate(rules) if r.triggers.words
+        )
+        self.regexes = RegexMatcher(
+            (i, r.triggers.regex) for i, r in enumerate(rules) if r.triggers.regex
+        )
+        self._by_event = {
+            event: tuple(i for i, r in enumerate(rules) if event in r.events)
+            for event in ("message", "edit", "name")
+        }
+        self._stateful = any(r.triggers.stateful for r in rules)
+        self._checks = tuple(content_checks.build(r.triggers) for r in rules)
+        # Rules with the default scope only need the bot/staff test: skip in_scope for them.
+        self._plain_scope = tuple(r.scope == _DEFAULT_SCOPE for r in rules)
+        self._text_only = not self._stateful and not any(self._checks)
+        self._needs_skeleton = any(
+            r.triggers.words or r.triggers.regex or r.triggers.duplicates or r.triggers.invites
+            for r in rules
+        )
+
+    @classmethod
+    def from_section(cls, section: Mapping[str, Any], version: int = 0) -> Engine:
+        """Compile a policies section; raises :class:`EngineError` listing every problem."""
+        errors = compile_errors(section)
+        if errors:
+            raise EngineError(errors)
+        rules, _ = parse_rules(dict(section))
+        return cls(rules, version)
+
+    # -- scope ---------------------------------------------------------------------------
+
+    @staticmethod
+    def in_scope(scope: Scope, m: MessageFacts, now: float) -> bool:
+        """Does a rule with this scope apply to this author in this channel?"""
+        if m.is_bot and not scope.include_bots:
+            return False
+        if m.is_staff and not scope.include_staff:
+            return False
+        if scope.channels or scope.categories or scope.exclude_channels or scope.exclude_categories:
+            chan = _keys(m.channel_id, m.channel_name)
+            cat = _keys(m.category_id, m.category_name)
+            if (scope.channels or scope.categories) and not (
+                chan & scope.channels or cat & scope.categories
+            ):
+                return False
+            if chan & scope.exclude_channels or cat & scope.exclude_categories:
+                return False
+        if scope.exempt_roles or scope.required_roles:
+            roles = {str(r) for r in m.role_ids} | {n.casefold() for n in m.role_names}
+            if roles & scope.exempt_roles:
+                return False
+            if scope.required_roles and not roles & scope.required_roles:
+                return False
+        if scope.account_younger_than is not None:
+            if m.account_created is None or now - m.account_created >= scope.account_younger_than:
+                return False
+        if scope.joined_within is not None:
+            if m.joined_at is None or now - m.joined_at >= scope.joined_within:
+                return False
+        return True
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def evaluate(
+        self, m: MessageFacts, event: str = "message", now: float | None = None
+    ) -> Verdict:
+        """Run every rule of ``event`` (message, edit or name) on ``m``; never awaits."""
+        candidates = self._by_event.get(event, ())
+        if not candidates:
+            return CLEAN
+        now = m.created_at if now is None else now
+        rules = self.rules
+        if m.is_bot or m.is_staff:
+            active = [i for i in candidates if self.in_scope(rules[i].scope, m, now)]
+        else:
+            plain = self._plain_scope
+            active = [i for i in candidates if plain[i] or self.in_scope(rules[i].scope, m, now)]
+        if not active:
+            return CLEAN
+        content = m.content
+        skeleton = normalize(content) if content and self._needs_skeleton else ""
+        history = None
+        if self._stateful and event == "message":
+            digest = hash(skeleton) if skeleton else 0
+            event_row = Event(now, m.channel_id, m.message_id, digest, m.mentions)
+            history = self.windows.record(m.guild_id, m.author_id, event_row)
+        word_hits = self.words.match(skeleton) if skeleton else _NONE
+        regex_hits = self._regex_hits(content, skeleton) if content and self.regexes.size else _NONE
+        if self._text_only and not word_hits and not regex_hits:
+            return CLEAN  # the common case: only word/regex rules, nothing matched
+        found: list[tuple[int, str, str, list[Event]]] | None = None
+        checks = self._checks
+        for i in active:
+            hit: tuple[str, str] | None = None
+            if i in word_hits:
+                wh = word_hits[i]
+                hit = ("words", skeleton[wh.start : wh.end])
+            elif i in regex_hits:
+                hit = ("regex", regex_hits[i])
+            else:
+                for check in checks[i]:
+                    hit = check(m, content, skeleton)
+                    if hit:
+                        break
+            if hit:
+                found = found or []
+                found.append((i, hit[0], hit[1], []))
+            elif history is not None and rules[i].triggers.stateful:
+                stateful = self._stateful_hit(rules[i].triggers, history, now)
+                if stateful:
+                    found = found or []
+                    found.append((i, stateful[0], stateful[1], stateful[2]))
+        if not found:
+            return CLEAN
+        return self._verdict(found, content)
+
+    def _regex_hits(self, raw: str, skeleton: str) -> dict[int, str]:
+        # One RE2 pass over raw and skeleton together; the rare candidates are then confirmed
+        # on each text alone (so a match spanning the joint never counts).
+        regexes = self.regexes
+        out: dict[int, str] = {}
+        for index in regexes.candidates(raw + "\n\n" + skeleton):
+            rule = regexes.owner(index)
+            if rule in out:
+                continue
+            on = self.rules[rule].triggers.regex_on
+            for text in (
+                (raw, skeleton) if on == "both" else ((raw,) if on == "raw" else (skeleton,))
+            ):
+                span = regexes.span(index, text)
+                if span:
+                    out[rule] = text[span[0] : span[1]]
+                    break
+        return out
+
+    def _content_hit(
+        self, i: int, m: MessageFacts, skeleton: str, word_hits: dict, regex_hits: dict[int, str]
+    ) -> tuple[str, str] | None:
+        if i in word_hits:
+            wh = word_hits[i]
+            return "words", skeleton[wh.start : wh.end]
+        if i in regex_hits:
+            return "regex", regex_hits[i]
+        for check in self._checks[i]:
+            hit = check(m, m.content, skeleton)
+            if hit:
+                return hit
+        return None
+
+    @staticmethod
+    def _stateful_hit(trig: Any, history: Any, now: float) -> tuple[str, str, list[Event]] | None:
+        if trig.rate:
+            events = rate_hit(history, now, trig.rate.amount, trig.rate.window)
+            if events:
+                return "rate", f"{len(events)} messages", events
+        if trig.duplicates:
+            w = trig.duplicates
+            events = duplicate_hit(
+                history, now, w.amount, w.window, trig.duplicates_across_channels
+            )
+            if events:
+                return "duplicates", f"{len(events)} copies", events
+        if trig.mentions_window:
+            w = trig.mentions_window
+            events = mention_hit(history, now, w.amount, w.window)
+            if events:
+                return "mentions", f"{sum(e.mentions for e in events)} mentions", events
+        return None
+
+    def _verdict(self, found: list[tuple[int, str, str, list[Event]]], content: str) -> Verdict:
+        hits = []
+        actions = []
+        points = 0
+        related: dict[tuple[int, int], None] = {}
+        for i, trigger, matched, events in found:
+            rule = self.rules[i]
+            hits.append(Hit(rule.name, trigger, matched, rule.enforced, rule.points))
+            if rule.enforced:
+                actions.extend(rule.actions)
+                points += rule.points
+                for e in events:
+                    if e.message_id:
+                        related[(e.channel_id, e.message_id)] = None
+        return Verdict(
+            hits=tuple(hits),
+            plan=merge(actions),
+            points=points,
+            related=tuple(related),
+            excerpt=content[:EXCERPT],
+        )
+
+    # -- explain -------------------------------------------------------------------------
+
+    def explain(self, text: str) -> list[tuple[Hit, str]]:
+        """For ``/policy test``: each content rule that would fire on ``text``, ignoring scope
+        and history, with the part of the *original* text that matched."""
+        facts = MessageFacts(0, 0, 0, text, time.time())
+        skeleton, offsets = normalize_with_offsets(text)
+        word_hits = self.words.match(skeleton)
+        regex_hits = self._regex_hits(text, skeleton) if self.regexes.size else {}
+        out = []
+        for i, rule in enumerate(self.rules):
+            hit = self._content_hit(i, facts, skeleton, word_hits, regex_hits)
+            if not hit:
+                continue
+            original = hit[1]
+            if i in word_hits and offsets:
+                wh = word_hits[i]
+                original = text[offsets[wh.start] : offsets[wh.end - 1] + 1]
+            out.append((Hit(rule.name, hit[0], hit[1], rule.enforced, rule.points), original))
+        return out
+
+    def plan_for(self, hits: list[Hit]) -> ActionPlan:
+        """The merged plan the enforced rules among ``hits`` would run."""
+        by_name = {r.name: r for r in self.rules}
+        return merge(a for h in hits if h.enforced for a in by_name[h.rule].actions)
