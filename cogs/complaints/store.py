@@ -78,6 +78,20 @@ class ComplaintsStore(Store):
         assert got is not None
         return got
 
+    async def discard(self, guild_id: int, ticket_id: int) -> None:
+        """Delete a ticket whose place could not be made (its number stays used)."""
+        await self.db.execute(
+            "DELETE FROM complaints_tickets WHERE guild_id = ? AND id = ?", (guild_id, ticket_id)
+        )
+
+    async def open_tickets_of(self, guild_id: int, user_id: int) -> list[Ticket]:
+        """Open tickets in which the user is the member or the other party."""
+        rows = await self.db.fetchall(
+            _SELECT + " AND status != ? AND (member_id = ? OR other_party_id = ?) ORDER BY id",
+            (guild_id, str(Status.CLOSED), user_id, user_id),
+        )
+        return [ticket_from_row(r) for r in rows]
+
     async def get(self, guild_id: int, ticket_id: int) -> Ticket | None:
         """The ticket with row id ``ticket_id`` in the guild."""
         row = await self.db.fetchone(

@@ -268,6 +268,11 @@ def record_staff_message(ticket: Ticket, now: datetime) -> Ticket | None:
     )
 
 
+def attach(ticket: Ticket, channel_id: int) -> Ticket:
+    """Record the thread or channel where the ticket lives."""
+    return _bump(ticket, channel_id=channel_id)
+
+
 def mark_member_left(ticket: Ticket, left: bool = True) -> Ticket | None:
     """Flag (or unflag, on rejoin) that the member left the server; the ticket stays."""
     if ticket.member_left == left:

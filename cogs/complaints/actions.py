@@ -1,0 +1,355 @@
+"""Ticket operations as people ask for them (commands, buttons, modals, listeners).
+
+Each checks who asks, applies the pure transition through the desk (compare-and-set), then
+does its effects. They raise :class:`UserError` for every refusal and return the ticket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.checks import Privilege, privilege_of
+from bot.modlog import resolve_channel
+from bot.user_error import UserError
+
+from . import effects, places
+from . import tickets as tk
+from .desk import Desk, now
+from .tickets import Kind, Ticket
+from .views import rating_view, ticket_view
+
+HANDLING = ("claim", "unclaim", "escalate", "close")
+
+
+def button_labels(desk: Desk, guild: Any) -> dict[str, str]:
+    """Translated labels of the ticket buttons."""
+    return {a: desk.t(guild, f"complaints.button.{a}") for a in (*HANDLING, "reopen", "state")}
+
+
+async def open_ticket(
+    desk: Desk,
+    *,
+    guild: discord.Guild,
+    where: Any,
+    member: discord.Member,
+    opened_by: discord.Member,
+    subject: str,
+    description: str,
+    category_key: str | None = None,
+    priority: str | None = None,
+    other: discord.Member | None = None,
+) -> Ticket:
+    """Open a complaint (or, with ``other``, a dispute) and its private place."""
+    config = desk.config(guild.id)
+    if not config.enabled:
+        raise UserError("complaints.errors.disabled")
+    kind = Kind.DISPUTE if other is not None else Kind.COMPLAINT
+    if kind is Kind.COMPLAINT:
+        category = config.category_by_key(category_key or "")
+        if category is None:
+            keys = ", ".join(c.key for c in config.categories)
+            raise UserError("complaints.errors.bad_category", categories=keys)
+        category_key, priority = category.key, priority or category.priority
+    else:
+        if other is None or other.id == member.id or other.bot:
+            raise UserError("complaints.errors.bad_party")
+        category_key, priority = "dispute", priority or "normal"
+    if not subject.strip():
+        raise UserError("complaints.errors.subject_required")
+    on_behalf = opened_by.id != member.id
+    if not on_behalf:
+        await _check_member_may_open(desk, guild, member)
+    moment = now()
+    draft = tk.new_ticket(
+        guild_id=guild.id, number=0, member_id=member.id, opened_by=opened_by.id,
+        subject=subject.strip()[:100], category=category_key, priority=priority, now=moment,
+        kind=kind, other_party_id=other.id if other else None,
+    )
+    ticket = await desk.store.create(draft, description)
+    assert ticket.id is not None
+    people: list[discord.abc.Snowflake] = [member, *([other] if other else [])]
+    if on_behalf:
+        people.append(opened_by)
+    try:
+        place = await places.create_place(guild, config, ticket, where, people)
+    except BaseException:
+        await desk.store.discard(guild.id, ticket.id)  # nothing half-made stays behind
+        raise
+    _, attached = await desk.transition(guild.id, ticket.id, lambda t: tk.attach(t, place.id))
+    ticket = attached or ticket
+    desk.watch(ticket)
+    await desk.record(ticket, "open", opened_by, description, subject=ticket.subject,
+                      priority=ticket.priority, category=category_key)
+    role = places.tier_role(guild, config, 0)
+    category_label = desk.t(guild, "complaints.dispute_category") if kind is Kind.DISPUTE else (
+        config.category_by_key(category_key).label(desk.bot.i18n.locale_for(guild))  # type: ignore[union-attr]
+    )
+    embed = discord.Embed(title=f"#{ticket.number} · {ticket.subject}", description=description[:4000])
+    embed.add_field(name=desk.t(guild, "complaints.transcript.category"), value=category_label)
+    embed.add_field(
+        name=desk.t(guild, "complaints.transcript.priority"),
+        value=desk.t(guild, f"complaints.priority.{ticket.priority}"),
+    )
+    key = "complaints.opened.dispute" if kind is Kind.DISPUTE else "complaints.opened.complaint"
+    text = desk.t(
+        guild, key, number=ticket.number, member=member.mention,
+        other=other.mention if other else "", role=effects.role_mention(role, config.tiers[0].name),
+    )
+    actions = [*HANDLING, "state"] if kind is Kind.DISPUTE else list(HANDLING)
+    view = ticket_view(ticket.id, button_labels(desk, guild), actions)
+    await effects.say(place, text, embed=embed, view=view, roles=[role],
+                      users=[member.id, other.id if other else None])
+    await desk.arm(ticket)
+    desk.bot.dispatch("complaint_opened", ticket)
+    return ticket
+
+
+async def _check_member_may_open(desk: Desk, guild: discord.Guild, member: discord.Member) -> None:
+    config = desk.config(guild.id)
+    if config.blocked_role is not None:
+        blocked = places.role_by_ref(guild, config.blocked_role)
+        if blocked is not None and blocked in member.roles:
+            raise UserError("complaints.errors.blocked")
+    count, last = await desk.store.member_load(guild.id, member.id)
+    if count >= config.max_open:
+        raise UserError("complaints.errors.too_many", max=config.max_open)
+    if config.cooldown is not None and last is not None and now() - last < config.cooldown:
+        raise UserError("complaints.errors.cooldown", when=effects.stamp(last + config.cooldown))
+
+
+async def _place(desk: Desk, guild: discord.Guild, ticket: Ticket) -> Any:
+    return await places.fetch_place(guild, ticket)
+
+
+async def claim(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int) -> Ticket:
+    """Take the ticket (staff); of two simultaneous presses one wins, the other is told who."""
+    desk.require_staff(actor, desk.config(guild.id))
+    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.claim(t, actor.id))
+    assert new is not None
+    await effects.say(await _place(desk, guild, new),
+                      desk.t(guild, "complaints.claimed", by=actor.mention, number=new.number))
+    await desk.record(new, "claim", actor)
+    desk.bot.dispatch("complaint_claimed", new, actor.id)
+    return new
+
+
+async def unclaim(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int) -> Ticket:
+    """Give the ticket back to its tier (the claimant, or a manager)."""
+    desk.require_staff(actor, desk.config(guild.id))
+    force = privilege_of(desk.bot, actor) >= Privilege.MANAGER
+    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.unclaim(t, actor.id, force=force))
+    assert new is not None
+    await effects.say(await _place(desk, guild, new),
+                      desk.t(guild, "complaints.unclaimed", by=actor.mention, number=new.number))
+    await desk.record(new, "unclaim", actor)
+    return new
+
+
+async def move(
+    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, reason: str, up: bool
+) -> Ticket:
+    """Escalate (``up``) or de-escalate with a reason the next tier reads."""
+    config = desk.config(guild.id)
+    desk.require_staff(actor, config)
+    if not reason.strip():
+        raise UserError("complaints.errors.reason_required")
+    moment = now()
+
+    def change(t: Ticket) -> Ticket:
+        return tk.escalate(t, moment, top_tier=config.top_tier) if up else tk.deescalate(t, moment)
+
+    old, new = await desk.transition(guild.id, ticket_id, change)
+    assert new is not None
+    await effects.after_move(desk, guild, old, new, reason.strip(), actor)
+    return new
+
+
+async def set_priority(
+    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, priority: str
+) -> Ticket:
+    """Change the priority (staff); the deadlines follow from the same start."""
+    desk.require_staff(actor, desk.config(guild.id))
+    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.set_priority(t, priority))
+    assert new is not None
+    label = desk.t(guild, f"complaints.priority.{priority}")
+    await effects.say(await _place(desk, guild, new),
+                      desk.t(guild, "complaints.priority_set", by=actor.mention, priority=label))
+    await desk.record(new, "priority", actor, priority=label)
+    await desk.arm(new)
+    return new
+
+
+async def note(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, text: str) -> Ticket:
+    """An internal note: kept in the staff history and posted to the staff log only."""
+    config = desk.config(guild.id)
+    desk.require_staff(actor, config)
+    ticket = await desk.get(guild.id, ticket_id)
+    if not text.strip():
+        raise UserError("complaints.errors.note_required")
+    await desk.record(ticket, "note", actor, text.strip(), internal=True)
+    channel = resolve_channel(guild, config.staff_log_channel)
+    line = desk.t(guild, "complaints.note_posted", number=ticket.number, by=actor.mention,
+                  text=text.strip())
+    await effects.say(channel, line)
+    return ticket
+
+
+async def participant(
+    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int,
+    member: discord.Member, add: bool,
+) -> Ticket:
+    """Let someone into the ticket, or take them out (staff)."""
+    desk.require_staff(actor, desk.config(guild.id))
+    ticket = await desk.get(guild.id, ticket_id)
+    if not ticket.is_open:
+        raise UserError("complaints.errors.closed", number=ticket.number)
+    if not add and member.id in ticket.parties():
+        raise UserError("complaints.errors.cannot_remove_party")
+    place = await _place(desk, guild, ticket)
+    if place is None:
+        raise UserError("complaints.errors.place_missing")
+    await (places.add_member(place, member) if add else places.remove_member(place, member))
+    key = "complaints.participant_added" if add else "complaints.participant_removed"
+    await effects.say(place, desk.t(guild, key, who=member.mention, by=actor.mention))
+    await desk.record(ticket, "join" if add else "leave", member, by=actor.display_name)
+    return ticket
+
+
+async def close(
+    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, resolution: str,
+    case: str | None = None,
+) -> Ticket:
+    """Close with a resolution (staff); a dispute's outcome may link to a policy case."""
+    desk.require_staff(actor, desk.config(guild.id))
+    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.close(t, actor.id, now(), resolution))
+    assert new is not None and new.id is not None
+    if case:
+        await desk.store.set_policy_case(guild.id, new.id, case.strip()[:40])
+    kind = "outcome" if new.kind is Kind.DISPUTE else "close"
+    await desk.record(new, kind, actor, new.resolution or "", case=case or "")
+    await finish(desk, guild, new, actor, case=case)
+    return new
+
+
+async def finish(
+    desk: Desk, guild: discord.Guild, ticket: Ticket, actor: Any, *, case: str | None = None,
+    place_gone: bool = False,
+) -> None:
+    """The effects of a close: stop following, tell the member, lock, transcripts, event."""
+    config = desk.config(guild.id)
+    desk.unwatch(ticket)
+    await desk.arm(ticket)  # closed: cancels the pending deadline
+    place = None if place_gone else await _place(desk, guild, ticket)
+    if place is not None:
+        text = desk.t(guild, "complaints.closed", number=ticket.number,
+                      by=getattr(actor, "mention", "Vigie"), resolution=ticket.resolution or "")
+        if case:
+            text += "\n" + desk.t(guild, "complaints.case_link", case=case)
+        view = None
+        if config.rating:
+            text += "\n" + desk.t(guild, "complaints.rate_prompt", member=f"<@{ticket.member_id}>")
+            reopen = desk.t(guild, "complaints.button.reopen") if config.reopen_window else None
+            assert ticket.id is not None
+            view = rating_view(ticket.id, reopen)
+        await effects.say(place, text, view=view, users=[ticket.member_id])
+        await places.set_closed(place, ticket, True)
+    await effects.send_transcripts(desk, guild, ticket)
+    desk.bot.dispatch("complaint_closed", ticket)
+
+
+async def reopen(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int) -> Ticket:
+    """Reopen within the window (a party of the ticket, or staff)."""
+    config = desk.config(guild.id)
+    ticket = await desk.get(guild.id, ticket_id)
+    if actor.id not in ticket.parties():
+        desk.require_staff(actor, config)
+    moment = now()
+    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.reopen(t, moment, config.reopen_window))
+    assert new is not None
+    desk.watch(new)
+    place = await _place(desk, guild, new)
+    if place is not None:
+        await places.set_closed(place, new, False)
+    role = places.tier_role(guild, config, new.tier)
+    await effects.say(place, desk.t(guild, "complaints.reopened", by=actor.mention,
+                                    role=effects.role_mention(role, effects.tier_name(config, new.tier))),
+                      roles=[role])
+    await desk.record(new, "reopen", actor)
+    await desk.arm(new)
+    desk.bot.dispatch("complaint_reopened", new)
+    return new
+
+
+async def state(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, text: str) -> Ticket:
+    """A party's view in a dispute (one each; stating again replaces it)."""
+    ticket = await desk.get(guild.id, ticket_id)
+    if ticket.kind is not Kind.DISPUTE:
+        raise UserError("complaints.errors.not_dispute")
+    if actor.id not in ticket.parties():
+        raise UserError("complaints.errors.not_party")
+    if not ticket.is_open:
+        raise UserError("complaints.errors.closed", number=ticket.number)
+    assert ticket.id is not None
+    await desk.store.state(guild.id, ticket.id, actor.id, text.strip(), now())
+    await desk.record(ticket, "statement", actor, text.strip())
+    await effects.say(await _place(desk, guild, ticket),
+                      desk.t(guild, "complaints.statement", who=actor.mention, text=text.strip()))
+    return ticket
+
+
+async def rate(
+    desk: Desk, guild: discord.Guild, actor: discord.Member | discord.User, ticket_id: int,
+    score: int, comment: str,
+) -> Ticket:
+    """The member's satisfaction, once, after the close."""
+    ticket = await desk.get(guild.id, ticket_id)
+    if actor.id != ticket.member_id:
+        raise UserError("complaints.errors.not_your_ticket")
+    if ticket.is_open:
+        raise UserError("complaints.errors.not_closed", number=ticket.number)
+    if not 1 <= score <= 5:
+        raise UserError("complaints.errors.bad_score")
+    assert ticket.id is not None
+    if not await desk.store.rate(guild.id, ticket.id, actor.id, score, comment.strip(), now()):
+        raise UserError("complaints.errors.already_rated")
+    await desk.record(ticket, "rating", actor, comment.strip(), score=score)
+    desk.bot.dispatch("complaint_rated", ticket, score)
+    return ticket
+
+
+async def first_response(desk: Desk, guild_id: int, ticket_id: int, at: Any) -> None:
+    """A staff message in the place: stop the first-response clock (background task)."""
+    _, new = await desk.transition(guild_id, ticket_id, lambda t: tk.record_staff_message(t, at))
+    if new is not None:
+        await desk.arm(new)
+
+
+async def member_presence(desk: Desk, guild: discord.Guild, user_id: int, left: bool) -> None:
+    """The member left (flag their open tickets) or came back (clear the flag)."""
+    for ticket in await desk.store.open_tickets_of(guild.id, user_id):
+        assert ticket.id is not None
+        _, new = await desk.transition(guild.id, ticket.id, lambda t: tk.mark_member_left(t, left))
+        if new is None:
+            continue
+        key = "complaints.member_left" if left else "complaints.member_back"
+        await effects.say(await _place(desk, guild, new), desk.t(guild, key, who=f"<@{user_id}>"))
+        await desk.record(new, "member_left" if left else "member_back", None, who=str(user_id))
+
+
+async def place_deleted(desk: Desk, guild: discord.Guild, channel_id: int) -> Ticket | None:
+    """The thread or channel was deleted by hand: close the ticket with a note."""
+    watched = desk.watched.get(channel_id)
+    if watched is None:
+        return None
+    resolution = desk.t(guild, "complaints.place_deleted_resolution")
+    me = guild.me.id if guild.me else 0
+    _, new = await desk.transition(
+        guild.id, watched.ticket_id, lambda t: tk.close(t, me, now(), resolution)
+    )
+    if new is None:
+        return None
+    await desk.record(new, "place_deleted", None, resolution, internal=True)
+    await finish(desk, guild, new, None, place_gone=True)
+    return new

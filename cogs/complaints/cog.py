@@ -1,0 +1,423 @@
+"""Slash commands, buttons and listeners of the complaints feature (thin: see actions.py)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.user_error import UserError
+
+from . import actions, reports
+from .desk import TIMER_KIND, Desk
+from .store import ComplaintsStore
+from .tickets import Kind
+from .views import Field, FormModal, RateButton, TicketButton
+
+if TYPE_CHECKING:
+    from bot.app import Vigie
+
+log = logging.getLogger(__name__)
+
+PRIORITY_CHOICES = [app_commands.Choice(name=p, value=p) for p in ("low", "normal", "high", "urgent")]
+MODERATE = discord.Permissions(moderate_members=True)
+
+
+def _member(interaction: discord.Interaction) -> discord.Member:
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        raise UserError("errors.guild_only")
+    return interaction.user
+
+
+class ComplaintsCog(commands.Cog, name="complaints"):
+    """Complaints and disputes: private tickets handled by staff tiers, with deadlines.
+
+    Any member may open a complaint or ask for mediation; moderators (or any tier role)
+    handle tickets; managers may also take a ticket from its claimant.
+    """
+
+    ticket = app_commands.Group(
+        name="ticket", description="Handle a ticket (staff; the member may reopen).",
+        guild_only=True,
+    )
+    tickets = app_commands.Group(
+        name="tickets", description="Ticket queue, figures and tickets for others (moderators).",
+        guild_only=True, default_permissions=MODERATE,
+    )
+
+    def __init__(self, bot: Vigie) -> None:
+        self.bot = bot
+        self.store = ComplaintsStore(bot.db)
+        self.desk = Desk(bot, self.store)
+
+    async def cog_load(self) -> None:
+        self.bot.register_store(self.store)
+        self.bot.timers.handler(TIMER_KIND, self.desk.on_deadline)
+        self.bot.add_dynamic_items(TicketButton, RateButton)
+        await self.desk.warm()
+
+    async def cog_unload(self) -> None:
+        self.bot.timers.remove_handler(TIMER_KIND)
+        self.bot.remove_dynamic_items(TicketButton, RateButton)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def t(self, interaction: discord.Interaction, key: str, **fields: Any) -> str:
+        return self.desk.t(interaction, key, **fields)
+
+    async def _ticket_id(self, interaction: discord.Interaction, number: int | None) -> int:
+        """The ticket named by ``number``, else the one whose thread this is."""
+        assert interaction.guild_id is not None
+        if number is not None:
+            found = await self.store.by_number(interaction.guild_id, number)
+        else:
+            found = await self.store.by_channel(interaction.guild_id, interaction.channel_id or 0)
+        if found is None or found.id is None:
+            raise UserError("complaints.errors.no_ticket_here" if number is None
+                            else "complaints.errors.no_ticket")
+        return found.id
+
+    async def _reply(self, interaction: discord.Interaction, key: str, **fields: Any) -> None:
+        text = self.t(interaction, key, **fields)
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+    def _open_form(self, interaction: discord.Interaction, *, with_category: bool) -> list[Field]:
+        config = self.desk.config(interaction.guild_id or 0)
+        if not config.enabled:
+            raise UserError("complaints.errors.disabled")
+        locale = self.bot.i18n.locale_for(interaction)
+        fields = [Field("subject", self.t(interaction, "complaints.form.subject"), max_length=100)]
+        if with_category:
+            options = tuple((c.key, c.label(locale)) for c in config.categories)
+            fields.append(Field("category", self.t(interaction, "complaints.form.category"),
+                                options=options))
+        fields.append(Field("description", self.t(interaction, "complaints.form.description"),
+                            long=True, max_length=2000))
+        return fields
+
+    # -- opening --------------------------------------------------------------------------------
+
+    @app_commands.command(name="complaint", description="Open a private complaint ticket with the staff (any member).")
+    @app_commands.guild_only()
+    async def complaint(self, interaction: discord.Interaction) -> None:
+        """Open a private complaint: a form, then a private thread with you and the staff."""
+        member = _member(interaction)
+        fields = self._open_form(interaction, with_category=True)
+
+        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+            await inter.response.defer(ephemeral=True, thinking=True)
+            ticket = await actions.open_ticket(
+                self.desk, guild=member.guild, where=inter.channel, member=member,
+                opened_by=member, subject=values["subject"], description=values["description"],
+                category_key=values.get("category"),
+            )
+            await self._reply(inter, "complaints.opened.reply", number=ticket.number,
+                              place=f"<#{ticket.channel_id}>")
+
+        await interaction.response.send_modal(
+            FormModal(self.t(interaction, "complaints.form.title"), fields, submit)
+        )
+
+    @app_commands.command(name="dispute", description="Ask the staff to mediate a disagreement with another member (any member).")
+    @app_commands.describe(member="The other member of the disagreement")
+    @app_commands.guild_only()
+    async def dispute(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        """Ask for mediation with another member: both of you and a mediator in a private thread."""
+        me = _member(interaction)
+        if member.id == me.id or member.bot:
+            raise UserError("complaints.errors.bad_party")
+        await self._dispute_form(interaction, me, member, opened_by=me)
+
+    async def _dispute_form(self, interaction: discord.Interaction, first: discord.Member,
+                            second: discord.Member, *, opened_by: discord.Member) -> None:
+        self._open_form(interaction, with_category=False)
+        fields = [
+            Field("subject", self.t(interaction, "complaints.form.subject"), max_length=100),
+            Field("statement", self.t(interaction, "complaints.form.statement"), long=True,
+                  max_length=2000),
+        ]
+
+        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+            await inter.response.defer(ephemeral=True, thinking=True)
+            ticket = await actions.open_ticket(
+                self.desk, guild=first.guild, where=inter.channel, member=first,
+                opened_by=opened_by, subject=values["subject"], description=values["statement"],
+                other=second,
+            )
+            if opened_by.id == first.id:
+                assert ticket.id is not None
+                await actions.state(self.desk, first.guild, first, ticket.id, values["statement"])
+            await self._reply(inter, "complaints.opened.reply", number=ticket.number,
+                              place=f"<#{ticket.channel_id}>")
+
+        await interaction.response.send_modal(
+            FormModal(self.t(interaction, "complaints.form.dispute_title"), fields, submit)
+        )
+
+    @tickets.command(name="open", description="Open a ticket on behalf of a member (moderators).")
+    @app_commands.describe(member="The member the ticket is for", priority="Starting priority (default: the category's)")
+    @app_commands.choices(priority=PRIORITY_CHOICES)
+    async def tickets_open(self, interaction: discord.Interaction, member: discord.Member,
+                           priority: app_commands.Choice[str] | None = None) -> None:
+        """Open a ticket for a member (moderators): you are added to it with them."""
+        staff = _member(interaction)
+        self.desk.require_staff(staff, self.desk.config(staff.guild.id))
+        fields = self._open_form(interaction, with_category=True)
+
+        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+            await inter.response.defer(ephemeral=True, thinking=True)
+            ticket = await actions.open_ticket(
+                self.desk, guild=staff.guild, where=inter.channel, member=member, opened_by=staff,
+                subject=values["subject"], description=values["description"],
+                category_key=values.get("category"), priority=priority.value if priority else None,
+            )
+            await self._reply(inter, "complaints.opened.reply", number=ticket.number,
+                              place=f"<#{ticket.channel_id}>")
+
+        await interaction.response.send_modal(
+            FormModal(self.t(interaction, "complaints.form.title"), fields, submit)
+        )
+
+    @tickets.command(name="dispute", description="Open a mediation between two members (moderators).")
+    @app_commands.describe(first="One member", second="The other member")
+    async def tickets_dispute(self, interaction: discord.Interaction, first: discord.Member,
+                              second: discord.Member) -> None:
+        """Open a mediation ticket between two members (moderators)."""
+        staff = _member(interaction)
+        self.desk.require_staff(staff, self.desk.config(staff.guild.id))
+        if first.id == second.id or first.bot or second.bot:
+            raise UserError("complaints.errors.bad_party")
+        await self._dispute_form(interaction, first, second, opened_by=staff)
+
+    # -- handling commands ----------------------------------------------------------------------
+
+    @ticket.command(name="claim", description="Take this ticket (staff).")
+    async def claim(self, interaction: discord.Interaction, number: int | None = None) -> None:
+        """Take the ticket (staff): you become its handler."""
+        ticket = await actions.claim(self.desk, _member(interaction).guild, _member(interaction),
+                                     await self._ticket_id(interaction, number))
+        await self._reply(interaction, "complaints.done.claimed", number=ticket.number)
+
+    @ticket.command(name="unclaim", description="Give this ticket back to its tier (staff).")
+    async def unclaim(self, interaction: discord.Interaction, number: int | None = None) -> None:
+        """Give the ticket back to its tier (its handler, or a manager)."""
+        ticket = await actions.unclaim(self.desk, _member(interaction).guild, _member(interaction),
+                                       await self._ticket_id(interaction, number))
+        await self._reply(interaction, "complaints.done.unclaimed", number=ticket.number)
+
+    @ticket.command(name="escalate", description="Move this ticket to the next tier, saying why (staff).")
+    async def escalate(self, interaction: discord.Interaction, reason: str, number: int | None = None) -> None:
+        """Escalate to the next tier (staff); the tier is added and told why."""
+        member = _member(interaction)
+        ticket = await actions.move(self.desk, member.guild, member,
+                                    await self._ticket_id(interaction, number), reason, up=True)
+        await self._reply(interaction, "complaints.done.moved", number=ticket.number)
+
+    @ticket.command(name="deescalate", description="Move this ticket back to the previous tier (staff).")
+    async def deescalate(self, interaction: discord.Interaction, reason: str, number: int | None = None) -> None:
+        """De-escalate to the previous tier (staff)."""
+        member = _member(interaction)
+        ticket = await actions.move(self.desk, member.guild, member,
+                                    await self._ticket_id(interaction, number), reason, up=False)
+        await self._reply(interaction, "complaints.done.moved", number=ticket.number)
+
+    @ticket.command(name="priority", description="Change this ticket's priority (staff).")
+    @app_commands.choices(level=PRIORITY_CHOICES)
+    async def priority(self, interaction: discord.Interaction, level: app_commands.Choice[str],
+                       number: int | None = None) -> None:
+        """Change the priority (staff); deadlines follow."""
+        member = _member(interaction)
+        ticket = await actions.set_priority(self.desk, member.guild, member,
+                                            await self._ticket_id(interaction, number), level.value)
+        await self._reply(interaction, "complaints.done.priority", number=ticket.number)
+
+    @ticket.command(name="note", description="Add an internal note, never shown to the member (staff).")
+    async def note(self, interaction: discord.Interaction, text: str, number: int | None = None) -> None:
+        """Internal note (staff): kept from the member, posted to the staff log."""
+        member = _member(interaction)
+        ticket = await actions.note(self.desk, member.guild, member,
+                                    await self._ticket_id(interaction, number), text)
+        await self._reply(interaction, "complaints.done.noted", number=ticket.number)
+
+    @ticket.command(name="add", description="Add someone to this ticket (staff).")
+    async def add(self, interaction: discord.Interaction, member: discord.Member, number: int | None = None) -> None:
+        """Add a participant (staff)."""
+        staff = _member(interaction)
+        await actions.participant(self.desk, staff.guild, staff,
+                                  await self._ticket_id(interaction, number), member, add=True)
+        await self._reply(interaction, "complaints.done.added", who=member.mention)
+
+    @ticket.command(name="remove", description="Remove someone from this ticket (staff).")
+    async def remove(self, interaction: discord.Interaction, member: discord.Member, number: int | None = None) -> None:
+        """Remove a participant (staff); the ticket's parties stay."""
+        staff = _member(interaction)
+        await actions.participant(self.desk, staff.guild, staff,
+                                  await self._ticket_id(interaction, number), member, add=False)
+        await self._reply(interaction, "complaints.done.removed", who=member.mention)
+
+    @ticket.command(name="close", description="Close this ticket with a resolution (staff).")
+    @app_commands.describe(case="A policy case number the outcome refers to (optional)")
+    async def close(self, interaction: discord.Interaction, resolution: str,
+                    case: str | None = None, number: int | None = None) -> None:
+        """Close with a resolution (staff); transcripts go to the tickets log."""
+        member = _member(interaction)
+        ticket_id = await self._ticket_id(interaction, number)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        ticket = await actions.close(self.desk, member.guild, member, ticket_id, resolution, case)
+        await self._reply(interaction, "complaints.done.closed", number=ticket.number)
+
+    @ticket.command(name="reopen", description="Reopen a recently closed ticket (its member or staff).")
+    async def reopen(self, interaction: discord.Interaction, number: int | None = None) -> None:
+        """Reopen within the configured window (the ticket's member or staff)."""
+        member = _member(interaction)
+        ticket = await actions.reopen(self.desk, member.guild, member,
+                                      await self._ticket_id(interaction, number))
+        await self._reply(interaction, "complaints.done.reopened", number=ticket.number)
+
+    # -- queue and figures ----------------------------------------------------------------------
+
+    @tickets.command(name="queue", description="Open tickets by tier, age and deadline (moderators).")
+    async def queue(self, interaction: discord.Interaction) -> None:
+        """The open tickets, highest tier first, with their deadline status (moderators)."""
+        member = _member(interaction)
+        self.desk.require_staff(member, self.desk.config(member.guild.id))
+        embed = await reports.queue_embed(self.desk, member.guild)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @tickets.command(name="stats", description="Ticket figures over a period, e.g. 7d or 30d (moderators).")
+    @app_commands.describe(period="How far back: 7d, 30d, 12w... (default 30d)")
+    async def stats(self, interaction: discord.Interaction, period: str = "30d") -> None:
+        """Tickets opened and closed, response and resolution times, breaches, satisfaction."""
+        member = _member(interaction)
+        self.desk.require_staff(member, self.desk.config(member.guild.id))
+        embed = await reports.stats_embed(self.desk, member.guild, period)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    # -- buttons --------------------------------------------------------------------------------
+
+    async def on_ticket_button(self, interaction: discord.Interaction, action: str, ticket_id: int) -> None:
+        """A handling button was pressed (see views.TicketButton)."""
+        member = _member(interaction)
+        guild = member.guild
+        if action == "claim":
+            ticket = await actions.claim(self.desk, guild, member, ticket_id)
+            await self._reply(interaction, "complaints.done.claimed", number=ticket.number)
+        elif action == "unclaim":
+            ticket = await actions.unclaim(self.desk, guild, member, ticket_id)
+            await self._reply(interaction, "complaints.done.unclaimed", number=ticket.number)
+        elif action == "reopen":
+            ticket = await actions.reopen(self.desk, guild, member, ticket_id)
+            await self._reply(interaction, "complaints.done.reopened", number=ticket.number)
+        elif action in ("escalate", "close"):
+            self.desk.require_staff(member, self.desk.config(guild.id))
+            await self._staff_modal(interaction, member, action, ticket_id)
+        elif action == "state":
+            await self._statement_modal(interaction, member, ticket_id)
+
+    async def _staff_modal(self, interaction: discord.Interaction, member: discord.Member,
+                           action: str, ticket_id: int) -> None:
+        ticket = await self.desk.get(member.guild.id, ticket_id)
+        if action == "escalate":
+            fields = [Field("reason", self.t(interaction, "complaints.form.reason"), long=True, max_length=500)]
+
+            async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+                done = await actions.move(self.desk, member.guild, member, ticket_id, values["reason"], up=True)
+                await self._reply(inter, "complaints.done.moved", number=done.number)
+
+            title = self.t(interaction, "complaints.form.escalate_title", number=ticket.number)
+        else:
+            fields = [Field("resolution", self.t(interaction, "complaints.form.resolution"), long=True, max_length=1500)]
+            if ticket.kind is Kind.DISPUTE:
+                fields.append(Field("case", self.t(interaction, "complaints.form.case"), required=False, max_length=40))
+
+            async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+                await inter.response.defer(ephemeral=True, thinking=True)
+                done = await actions.close(self.desk, member.guild, member, ticket_id,
+                                           values["resolution"], values.get("case") or None)
+                await self._reply(inter, "complaints.done.closed", number=done.number)
+
+            title = self.t(interaction, "complaints.form.close_title", number=ticket.number)
+        await interaction.response.send_modal(FormModal(title, fields, submit))
+
+    async def _statement_modal(self, interaction: discord.Interaction, member: discord.Member,
+                               ticket_id: int) -> None:
+        ticket = await self.desk.get(member.guild.id, ticket_id)
+        if member.id not in ticket.parties():
+            raise UserError("complaints.errors.not_party")
+        fields = [Field("statement", self.t(interaction, "complaints.form.statement"), long=True, max_length=2000)]
+
+        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+            await actions.state(self.desk, member.guild, member, ticket_id, values["statement"])
+            await self._reply(inter, "complaints.done.stated")
+
+        await interaction.response.send_modal(
+            FormModal(self.t(interaction, "complaints.form.statement_title"), fields, submit)
+        )
+
+    async def on_rate_button(self, interaction: discord.Interaction, ticket_id: int, score: int) -> None:
+        """A rating star was pressed: ask for an optional comment, then record."""
+        member = _member(interaction)
+        ticket = await self.desk.get(member.guild.id, ticket_id)
+        if member.id != ticket.member_id:
+            raise UserError("complaints.errors.not_your_ticket")
+        fields = [Field("comment", self.t(interaction, "complaints.form.comment"), long=True,
+                        required=False, max_length=1000)]
+
+        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+            await actions.rate(self.desk, member.guild, member, ticket_id, score, values.get("comment", ""))
+            await self._reply(inter, "complaints.done.rated", score=score)
+
+        await interaction.response.send_modal(
+            FormModal(self.t(interaction, "complaints.form.rating_title", score=score), fields, submit)
+        )
+
+    # -- listeners ------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        # Hot path: one dict lookup for every message; no awaited database call.
+        watched = self.desk.watched.get(message.channel.id)
+        if watched is None or message.author.bot:
+            return
+        self.desk.queue_message(watched, message, "message")
+        if watched.ticket_id in self.desk.answered or message.author.id in watched.parties:
+            return
+        if self.desk.is_staff(message.author, self.desk.config(watched.guild_id)):
+            self.desk.answered.add(watched.ticket_id)
+            self.desk.spawn(actions.first_response(self.desk, watched.guild_id, watched.ticket_id,
+                                                   message.created_at))
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        watched = self.desk.watched.get(payload.channel_id)
+        if watched is None or payload.message.author.bot or "content" not in payload.data:
+            return
+        self.desk.queue_message(watched, payload.message, "edit")
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None and self.bot.feature_enabled(guild.id, "complaints"):
+            await actions.member_presence(self.desk, guild, payload.user.id, left=True)
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        if self.bot.feature_enabled(member.guild.id, "complaints"):
+            await actions.member_presence(self.desk, member.guild, member.id, left=False)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None and payload.thread_id in self.desk.watched:
+            await actions.place_deleted(self.desk, guild, payload.thread_id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        if channel.id in self.desk.watched:
+            await actions.place_deleted(self.desk, channel.guild, channel.id)
