@@ -181,6 +181,8 @@ def build_demo(sb: Any) -> tuple[Any, Transcript]:
     transcript = Transcript(bot_id=sb.application.bot_user.id)
     for channel in guild.channels.values():
         transcript.names[channel.id] = f"#{channel.name}"
+    for role in guild.roles.values():
+        transcript.roles[role.id] = role.name
     sb.bus.subscribe(lambda event: transcript.on_event(event.name, event.data, time.time()))
     return guild, transcript
 
@@ -270,6 +272,8 @@ def main(argv: Any = None) -> int:
     parser.add_argument("--database", help="SQLite file to use (default: a temporary one)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Voice is not used: discord.py's warnings about its optional libraries are noise here.
+    logging.getLogger("discord.client").setLevel(logging.ERROR)
     try:
         return asyncio.run(play_scene(database=args.database, keep_running=args.keep_running))
     except KeyboardInterrupt:

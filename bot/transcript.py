@@ -9,6 +9,7 @@ No discord import: it only reads dictionaries.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 # Interaction callback types (Discord's InteractionResponseType).
 _CALLBACKS = {4: "reply", 5: "thinking…", 6: "ack", 7: "update", 9: "modal"}
 _MAX_TEXT = 300
+_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 
 
 def _short(text: str, limit: int = _MAX_TEXT) -> str:
@@ -67,12 +69,21 @@ class Transcript:
     bot_id: int
     names: dict[int, str] = field(default_factory=dict)  # channel id -> '#name'
     users: dict[int, str] = field(default_factory=dict)  # user id -> name
+    roles: dict[int, str] = field(default_factory=dict)  # role id -> name
     items: list[tuple[float, int, str]] = field(default_factory=list)
     _seq: int = 0
 
     def _add(self, at: float, line: str) -> None:
         self._seq += 1
-        self.items.append((at, self._seq, line))
+        self.items.append((at, self._seq, _MENTION.sub(self._mention, line)))
+
+    def _mention(self, match: re.Match[str]) -> str:
+        kind, ident = match.group(1), int(match.group(2))
+        if kind == "#":
+            return self.names.get(ident, match.group(0))
+        if kind == "@&":
+            return "@" + self.roles.get(ident, "role")
+        return "@" + self.users.get(ident, "someone")
 
     def narrate(self, text: str) -> None:
         self._add(time.time(), f"\n== {text}")

@@ -1,0 +1,1 @@
+"""Vigie core: the services every feature cog relies on (it never names a feature)."""

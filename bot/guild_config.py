@@ -1,0 +1,324 @@
+"""Per-guild configuration: defaults + guild document, validated, versioned, cached.
+
+A guild's document comes from ``config/guilds/<guild_id>.yaml`` when that file exists (managed
+by file, read-only from Discord); otherwise from the newest version stored in SQLite. Invalid
+documents are never applied: the last good one stays.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config_schema import ConfigError, SchemaRegistry, deep_merge, parse_document
+from bot.db import Database
+from bot.user_error import UserError
+from bot.yaml_lines import KeyPath, LoadedYaml
+
+log = logging.getLogger(__name__)
+
+
+class ConfigInvalid(UserError):
+    """A document failed validation; nothing was stored. ``errors`` says where and why."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        super().__init__("config.invalid", errors="\n".join(str(e) for e in errors[:20]))
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+@dataclass(frozen=True)
+class ConfigVersion:
+    """One stored version of a guild's document."""
+
+    guild_id: int
+    version: int
+    document: str
+    author_id: int | None
+    created_at: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> ConfigVersion:
+        return cls(int(row["guild_id"]), int(row["version"]), str(row["document"]),
+                   None if row["author_id"] is None else int(row["author_id"]), str(row["created_at"]))
+
+
+@dataclass(frozen=True)
+class GuildConfig:
+    """The effective config of one guild (treat ``raw`` and sections as read-only)."""
+
+    guild_id: int
+    raw: dict[str, Any]
+    version: int = 0
+    source: str = "default"  # default | db | file
+    document: str = ""
+    _empty: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """The section of a cog (an empty mapping if absent)."""
+        value = self.raw.get(name)
+        return value if isinstance(value, dict) else self._empty
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Value at a dotted path such as ``channels.modlog``."""
+        node: Any = self.raw
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    @property
+    def locale(self) -> str | None:
+        value = self.raw.get("locale")
+        return value if isinstance(value, str) else None
+
+    @property
+    def timezone(self) -> str:
+        value = self.raw.get("timezone")
+        return value if isinstance(value, str) else "UTC"
+
+    @property
+    def file_managed(self) -> bool:
+        return self.source == "file"
+
+
+def set_path(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """Return a copy of ``document`` with ``value`` at dotted ``path`` (mappings created)."""
+    parts = [p for p in path.split(".") if p]
+    if not parts:
+        raise UserError("config.bad_key", key=path)
+    result = deep_merge({}, document)
+    node = result
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+    return result
+
+
+class GuildConfigs:
+    """All guild configs: validation, versions in SQLite, file-managed overrides, the cache."""
+
+    def __init__(
+        self,
+        db: Database,
+        config_dir: Path,
+        registry: SchemaRegistry,
+        *,
+        on_change: Callable[[int], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.config_dir = Path(config_dir)
+        self.registry = registry
+        self.on_change = on_change
+        self.defaults_loaded: LoadedYaml | None = None
+        self._defaults: dict[str, Any] = {}
+        self._cache: dict[int, GuildConfig] = {}
+        self.load_defaults()
+
+    # -- defaults -------------------------------------------------------------------------------
+
+    @property
+    def default_path(self) -> Path:
+        return self.config_dir / "default.yaml"
+
+    def guild_file(self, guild_id: int) -> Path:
+        return self.config_dir / "guilds" / f"{int(guild_id)}.yaml"
+
+    def load_defaults(self) -> None:
+        """Read and validate ``default.yaml``; raise :class:`ConfigInvalid` if it is broken."""
+        name = str(self.default_path)
+        try:
+            text = self.default_path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigInvalid([ConfigError(name, 1, "", f"cannot read: {exc.strerror}")]) from exc
+        loaded, errors = parse_document(text, name)
+        if loaded is None or errors:
+            raise ConfigInvalid(errors)
+        errors = self.registry.validate_merged(loaded.data, lambda p: (name, loaded.line_of(p) or 1))
+        if errors:
+            raise ConfigInvalid(errors)
+        self.defaults_loaded = loaded
+        self._defaults = loaded.data
+        self._cache.clear()
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return self._defaults
+
+    # -- validation -----------------------------------------------------------------------------
+
+    def validate_document(self, text: str, filename: str) -> list[ConfigError]:
+        """Errors of a guild document merged over the defaults (empty list: valid)."""
+        return self._validate(text, filename)[1]
+
+    def _validate(self, text: str, filename: str) -> tuple[dict[str, Any] | None, list[ConfigError]]:
+        loaded, errors = parse_document(text, filename)
+        if loaded is None:
+            return None, errors
+        merged = deep_merge(self._defaults, loaded.data)
+        defaults = self.defaults_loaded
+        default_name = str(self.default_path)
+
+        def locate(path: KeyPath) -> tuple[str, int]:
+            # Exact key in the guild document, else in the defaults, else the nearest ancestor.
+            if path in loaded.lines:
+                return filename, loaded.lines[path]
+            if defaults is not None and path in defaults.lines:
+                return default_name, defaults.lines[path]
+            if path[:1] in loaded.lines:
+                return filename, loaded.line_of(path) or 1
+            if defaults is not None and path[:1] in defaults.lines:
+                return default_name, defaults.line_of(path) or 1
+            return filename, loaded.lines.get((), 1)
+
+        errors += self.registry.validate_merged(merged, locate)
+        return (merged if not errors else None), errors
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def get(self, guild_id: int) -> GuildConfig:
+        """The cached effective config (defaults if the guild has no document)."""
+        cached = self._cache.get(guild_id)
+        if cached is None:
+            cached = GuildConfig(guild_id, self._defaults)
+            self._cache[guild_id] = cached
+        return cached
+
+    async def load(self, guild_id: int) -> GuildConfig:
+        """(Re)read a guild's document from its file or SQLite into the cache."""
+        path = self.guild_file(guild_id)
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            merged, errors = self._validate(text, str(path))
+            if merged is None:
+                for error in errors:
+                    log.error("guild %s: %s (keeping the last good config)", guild_id, error)
+                return self.get(guild_id)
+            config = GuildConfig(guild_id, merged, 0, "file", text)
+        else:
+            latest = await self._latest(guild_id)
+            if latest is None:
+                config = GuildConfig(guild_id, self._defaults)
+            else:
+                merged, errors = self._validate(latest.document, f"version {latest.version}")
+                if merged is None:
+                    # Stored versions were valid when written; a schema change can break them.
+                    for error in errors:
+                        log.error("guild %s: %s (using defaults)", guild_id, error)
+                    return self.get(guild_id)
+                config = GuildConfig(guild_id, merged, latest.version, "db", latest.document)
+        self._cache[guild_id] = config
+        return config
+
+    async def load_all(self, guild_ids: list[int] | None = None) -> None:
+        """Load every guild that has a stored version or a file (plus ``guild_ids``)."""
+        ids = set(guild_ids or [])
+        rows = await self.db.fetchall("SELECT DISTINCT guild_id FROM guild_config_versions")
+        ids.update(int(r[0]) for r in rows)
+        guild_dir = self.config_dir / "guilds"
+        if guild_dir.is_dir():
+            ids.update(int(p.stem) for p in guild_dir.glob("*.yaml") if p.stem.isdigit())
+        for guild_id in sorted(ids):
+            await self.load(guild_id)
+
+    async def _latest(self, guild_id: int) -> ConfigVersion | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM guild_config_versions WHERE guild_id = ? ORDER BY version DESC LIMIT 1",
+            (guild_id,),
+        )
+        return None if row is None else ConfigVersion.from_row(row)
+
+    async def versions(self, guild_id: int) -> list[ConfigVersion]:
+        """Stored versions of a guild, newest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM guild_config_versions WHERE guild_id = ? ORDER BY version DESC",
+            (guild_id,),
+        )
+        return [ConfigVersion.from_row(r) for r in rows]
+
+    async def document(self, guild_id: int) -> str:
+        """The guild's own document (file text or newest version; empty if none)."""
+        path = self.guild_file(guild_id)
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+        latest = await self._latest(guild_id)
+        return "" if latest is None else latest.document
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def _refuse_if_file_managed(self, guild_id: int) -> None:
+        path = self.guild_file(guild_id)
+        if path.is_file():
+            raise UserError("config.file_managed", path=f"config/guilds/{path.name}")
+
+    async def set_document(
+        self, guild_id: int, yaml_text: str, author_id: int | None, *, filename: str = "document.yaml"
+    ) -> ConfigVersion:
+        """Validate and store a new version; raise :class:`ConfigInvalid` (nothing stored)."""
+        self._refuse_if_file_managed(guild_id)
+        merged, errors = self._validate(yaml_text, filename)
+        if merged is None:
+            raise ConfigInvalid(errors)
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        async with self.db.transaction():
+            current = await self.db.fetchval(
+                "SELECT MAX(version) FROM guild_config_versions WHERE guild_id = ?", (guild_id,)
+            )
+            version = int(current or 0) + 1
+            await self.db.execute(
+                "INSERT INTO guild_config_versions (guild_id, version, document, author_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (guild_id, version, yaml_text, author_id, created),
+            )
+        # The writer refreshes the cache itself: readers never see a stale config.
+        self._cache[guild_id] = GuildConfig(guild_id, merged, version, "db", yaml_text)
+        if self.on_change is not None:
+            self.on_change(guild_id)
+        return ConfigVersion(guild_id, version, yaml_text, author_id, created)
+
+    async def set_key(self, guild_id: int, key: str, value: str, author_id: int | None) -> ConfigVersion:
+        """Set one dotted key from YAML text (``10m``, ``true``, ``[Mods, 123]``) and store."""
+        self._refuse_if_file_managed(guild_id)
+        current_text = await self.document(guild_id)
+        current = yaml.safe_load(current_text) if current_text.strip() else {}
+        if not isinstance(current, dict):
+            current = {}
+        try:
+            parsed = yaml.safe_load(value) if value.strip() else None
+        except yaml.YAMLError as exc:
+            raise ConfigInvalid([ConfigError("value", 1, key, f"invalid YAML value: {exc}")]) from exc
+        updated = set_path(current, key, parsed)
+        text = yaml.safe_dump(updated, sort_keys=False, allow_unicode=True)
+        return await self.set_document(guild_id, text, author_id, filename=f"set {key}")
+
+    async def rollback(
+        self, guild_id: int, version: int | None = None, author_id: int | None = None
+    ) -> ConfigVersion:
+        """Store a new version equal to ``version`` (default: the one before the newest)."""
+        self._refuse_if_file_managed(guild_id)
+        history = await self.versions(guild_id)
+        if version is None:
+            if len(history) < 2:
+                raise UserError("config.nothing_to_rollback")
+            target = history[1]
+        else:
+            found = [v for v in history if v.version == version]
+            if not found:
+                raise UserError("config.no_such_version", version=version)
+            target = found[0]
+        return await self.set_document(
+            guild_id, target.document, author_id, filename=f"version {target.version}"
+        )
