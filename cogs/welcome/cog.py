@@ -131,7 +131,7 @@ class WelcomeCog(commands.Cog, name="welcome"):
                 f"role:{problem.key}:{problem.ref}",
                 key,
                 role=problem.ref,
-                key=problem.key,
+                setting=problem.key,
                 **fields,
             )
 

@@ -112,11 +112,14 @@ class Greeter:
         return Greeting(member.mention if kind != "dm" else None, embed, view)
 
     # -- sending --------------------------------------------------------------------------------
-    async def note_once(self, guild: discord.Guild, problem: str, key: str, **fields: Any) -> None:
+    async def note_once(
+        self, guild: discord.Guild, problem: str, message_key: str, /, **fields: Any
+    ) -> None:
+        """Write ``message_key`` to the mod log unless ``problem`` was already reported."""
         if (guild.id, problem) in self.noted:
             return
         self.noted.add((guild.id, problem))
-        await self.bot.modlog.write(guild, key, **fields)
+        await self.bot.modlog.write(guild, message_key, **fields)
 
     def channel(self, guild: discord.Guild, ref: ChannelRef) -> discord.abc.Messageable | None:
         return resolve_channel(guild, ref)
@@ -139,7 +142,7 @@ class Greeter:
                 f"missing:{config_key}",
                 "welcome.log.channel_missing",
                 channel=ref,
-                key=config_key,
+                setting=config_key,
             )
             return False
         try:
@@ -155,7 +158,7 @@ class Greeter:
                 f"forbidden:{config_key}",
                 "welcome.log.channel_forbidden",
                 channel=getattr(channel, "mention", ref),
-                key=config_key,
+                setting=config_key,
             )
             return False
         except discord.NotFound:
@@ -164,7 +167,7 @@ class Greeter:
                 f"missing:{config_key}",
                 "welcome.log.channel_missing",
                 channel=ref,
-                key=config_key,
+                setting=config_key,
             )
             return False
         except discord.HTTPException as exc:
