@@ -1,0 +1,1 @@
+"""Games: trivia, XP and levels, weekly challenges and leaderboards."""

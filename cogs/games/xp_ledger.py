@@ -1,0 +1,233 @@
+"""The XP hot path: counters in memory, flushed to SQLite in batches by a background task.
+
+No discord import and no SQL here: the cog gives ``flush`` a ``write(rows)`` coroutine (one
+``executemany`` upsert in ``store.py``). Guarantees:
+- ``add`` never awaits; it is a few dictionary operations.
+- A crash loses at most what was added since the last flush (one flush interval).
+- ``close`` flushes what is left, so a clean shutdown loses nothing.
+- A failed write puts its rows back, merged with what arrived meanwhile, for the next flush.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from typing import NamedTuple
+
+log = logging.getLogger(__name__)
+
+Key = tuple[int, str, int]  # (guild_id, season, user_id)
+# (guild_id, season, user_id, xp_delta, messages_delta, last_message_at)
+Row = tuple[int, str, int, int, int, float]
+Writer = Callable[[list[Row]], Awaitable[None]]
+
+RECENT_AWARDS = 20_000  # how many awarded message ids we remember, to take XP back
+
+
+class Credit(NamedTuple):
+    """What an ``add`` did to a member's total; ``before``/``after`` are None until loaded.
+
+    A NamedTuple rather than a frozen dataclass: one is built per XP-earning message, and a
+    frozen dataclass's ``__init__`` costs several times more.
+    """
+
+    key: Key
+    xp: int
+    before: int | None
+    after: int | None
+
+
+class XpLedger:
+    """Pending XP deltas and the known totals they apply to."""
+
+    def __init__(self, recent_awards: int = RECENT_AWARDS) -> None:
+        self._pending: dict[Key, list[float]] = {}  # key -> [xp, messages, last_at]
+        self._totals: dict[Key, int] = {}
+        self._loaded: set[tuple[int, str]] = set()
+        self._recent: OrderedDict[int, tuple[Key, int]] = OrderedDict()
+        self._recent_cap = recent_awards
+
+    # -- hot path -------------------------------------------------------------------------
+    def add(
+        self,
+        guild_id: int,
+        season: str,
+        user_id: int,
+        xp: int,
+        now: float,
+        message_id: int | None = None,
+        messages: int = 1,
+    ) -> int | None:
+        """Record a delta; return the member's new total, or None while totals are not loaded.
+
+        Returns a bare int rather than a ``Credit``: this runs for every XP-earning message, and
+        building a NamedTuple costs more than the rest of the method.
+        """
+        key = (guild_id, season, user_id)
+        entry = self._pending.get(key)
+        if entry is None:
+            self._pending[key] = [xp, messages, now]
+        else:
+            entry[0] += xp
+            entry[1] += messages
+            if now > entry[2]:
+                entry[2] = now
+        if message_id is not None and xp:
+            recent = self._recent
+            recent[message_id] = (key, xp)
+            if len(recent) > self._recent_cap:
+                recent.popitem(last=False)
+        if (guild_id, season) not in self._loaded:
+            return None
+        after = self._totals.get(key, 0) + xp
+        self._totals[key] = after
+        return after
+
+    def revoke(self, message_id: int, now: float) -> Credit | None:
+        """Take back the XP a message earned (automod removed it); None if it earned none."""
+        found = self._recent.pop(message_id, None)
+        if found is None:
+            return None
+        key, xp = found
+        after = self.add(key[0], key[1], key[2], -xp, now, messages=-1)
+        return Credit(key, -xp, None if after is None else after + xp, after)
+
+    # -- totals ---------------------------------------------------------------------------
+    def is_loaded(self, guild_id: int, season: str) -> bool:
+        return (guild_id, season) in self._loaded
+
+    def load(self, guild_id: int, season: str, stored: Iterable[tuple[int, int]]) -> list[Credit]:
+        """Install the stored totals of a guild's season; pending deltas are added on top.
+
+        Returns a credit per member who earned XP before the load, so the cog can still
+        announce a level-up that happened while the totals were loading.
+        """
+        for user_id, xp in stored:
+            self._totals[(guild_id, season, user_id)] = int(xp)
+        credits = []
+        for key, (xp, _messages, _at) in self._pending.items():
+            if key[0] == guild_id and key[1] == season:
+                base = self._totals.get(key, 0)
+                self._totals[key] = base + int(xp)
+                credits.append(Credit(key, int(xp), base, base + int(xp)))
+        self._loaded.add((guild_id, season))
+        return credits
+
+    def total(self, guild_id: int, season: str, user_id: int) -> int | None:
+        if (guild_id, season) not in self._loaded:
+            return None
+        return self._totals.get((guild_id, season, user_id), 0)
+
+    def set_total(self, guild_id: int, season: str, user_id: int, stored_total: int) -> None:
+        """A manager wrote a member's total straight to the database: align the cache on it."""
+        if (guild_id, season) in self._loaded:
+            pending = self._pending.get((guild_id, season, user_id))
+            self._totals[(guild_id, season, user_id)] = stored_total + int(
+                pending[0] if pending else 0
+            )
+
+    def unload(self, guild_id: int, season: str | None = None) -> None:
+        """Drop cached totals (season rolled over, guild left, XP reset or imported)."""
+        self._loaded = {
+            gs for gs in self._loaded if not (gs[0] == guild_id and season in (None, gs[1]))
+        }
+        for key in [k for k in self._totals if k[0] == guild_id and season in (None, k[1])]:
+            del self._totals[key]
+
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    def discard_pending(self, guild_id: int, user_id: int | None = None) -> None:
+        """Forget unflushed XP (the member asked to be forgotten, or XP was reset)."""
+        for key in [k for k in self._pending if k[0] == guild_id and user_id in (None, k[2])]:
+            del self._pending[key]
+        for mid in [
+            m for m, (k, _) in self._recent.items() if k[0] == guild_id and user_id in (None, k[2])
+        ]:
+            del self._recent[mid]
+
+    # -- flushing -------------------------------------------------------------------------
+    def take_batch(self) -> list[Row]:
+        """Swap the pending deltas out (synchronously, so nothing added meanwhile is lost)."""
+        batch, self._pending = self._pending, {}
+        return [(g, s, u, int(v[0]), int(v[1]), float(v[2])) for (g, s, u), v in batch.items()]
+
+    def restore(self, rows: list[Row]) -> None:
+        """Put back rows whose write failed, merged with anything that arrived since."""
+        for guild_id, season, user_id, xp, messages, at in rows:
+            key = (guild_id, season, user_id)
+            entry = self._pending.get(key)
+            if entry is None:
+                self._pending[key] = [xp, messages, at]
+            else:
+                entry[0] += xp
+                entry[1] += messages
+                entry[2] = max(entry[2], at)
+
+    async def flush(self, write: Writer) -> int:
+        """Write every pending delta in one call; returns how many rows were written."""
+        rows = self.take_batch()
+        if not rows:
+            return 0
+        try:
+            await write(rows)
+        except BaseException:
+            self.restore(rows)
+            raise
+        return len(rows)
+
+
+class Flusher:
+    """Runs ``ledger.flush(write)`` every ``interval`` seconds until ``close``."""
+
+    def __init__(self, ledger: XpLedger, write: Writer, interval: float) -> None:
+        self.ledger = ledger
+        self._write = write
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self.flushes = 0
+        self._stopping = False
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="games-xp-flusher")
+
+    async def flush_now(self) -> int:
+        # One flush at a time: two concurrent ones could reorder a failed batch's restore.
+        async with self._lock:
+            written = await self.ledger.flush(self._write)
+            self.flushes += 1
+            return written
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+            self._wake.clear()
+            if self._stopping:
+                break
+            try:
+                await self.flush_now()
+            except Exception:
+                # Rows were restored; the next tick retries. Logged, never fatal.
+                log.exception(
+                    "XP flush failed; %d rows kept for the next try", self.ledger.pending_count()
+                )
+
+    async def close(self) -> None:
+        """Stop the loop and write what is left (a clean shutdown loses nothing).
+
+        The loop is asked to stop rather than cancelled: cancelling a write that SQLite's
+        thread finishes anyway would restore rows already committed, and count them twice.
+        """
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        await self.flush_now()
