@@ -8,6 +8,7 @@ Events dispatched for other features (``bot.dispatch``; listen with ``on_<name>`
 
 - ``complaint_opened(ticket)``
 - ``complaint_claimed(ticket, staff_id)``
+- ``complaint_first_response(ticket)`` (a staff message met the tier's first-response clock)
 - ``complaint_escalated(ticket, reason, automatic)`` / ``complaint_deescalated(...)``
 - ``complaint_breached(ticket, clocks)`` (``clocks``: ``first_response`` and/or ``resolution``)
 - ``complaint_closed(ticket)`` / ``complaint_reopened(ticket)``

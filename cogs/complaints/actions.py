@@ -324,6 +324,7 @@ async def first_response(desk: Desk, guild_id: int, ticket_id: int, at: Any) -> 
     _, new = await desk.transition(guild_id, ticket_id, lambda t: tk.record_staff_message(t, at))
     if new is not None:
         await desk.arm(new)
+        desk.bot.dispatch("complaint_first_response", new)
 
 
 async def member_presence(desk: Desk, guild: discord.Guild, user_id: int, left: bool) -> None:

@@ -82,9 +82,9 @@ class Desk:
         self._configs[guild_id] = (current.version, parsed)
         return parsed
 
-    def t(self, guild: Any, key: str, **fields: Any) -> str:
-        """``key`` in the guild's language (``guild`` may be an id, guild or interaction)."""
-        return self.bot.i18n.t(self.bot.i18n.locale_for(guild), key, **fields)
+    def t(self, where: Any, key: str, /, **fields: Any) -> str:
+        """``key`` in the guild's language (``where``: a guild id, guild or interaction)."""
+        return self.bot.i18n.t(self.bot.i18n.locale_for(where), key, **fields)
 
     def is_staff(self, member: Any, config: ComplaintsConfig) -> bool:
         """Moderators, managers, owners, and anyone holding a tier role."""

@@ -103,7 +103,8 @@ def render_text(
             tag = "" if entry.kind == "message" else f" ({describe(entry)})"
             lines.append(f"{prefix} {entry.author_name}{tag}: {entry.text}")
         else:
-            lines.append(f"{prefix} {describe(entry)}")
+            said = f": {entry.text}" if entry.text else ""
+            lines.append(f"{prefix} {describe(entry)}{said}")
         for name in entry.attachments:
             lines.append(f"    [{words['attachment']}] {name}")
     return "\n".join(lines) + "\n"
@@ -174,6 +175,8 @@ def render_html(
             )
         else:
             body = esc(describe(entry))
+            if entry.text:
+                body += f': <span class="body">{esc(entry.text)}</span>'
         atts = "".join(
             f'<div class="att">{esc(words["attachment"])}: {esc(name)}</div>'
             for name in entry.attachments
