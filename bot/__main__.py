@@ -52,7 +52,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Run the bot against the local sandbox (bot/scene.py)."""
     scene = importlib.import_module("bot.scene")
-    result = scene.main(args)
+    result = scene.main(list(args.extra))
     return int(result or 0)
 
 
