@@ -123,6 +123,18 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
             author_id=interaction.user.id,
         )
 
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """The configured suggestions channel was deleted: say so clearly in the mod log."""
+        ref = self.service.settings(channel.guild.id).suggestions_channel
+        if ref in (None, ""):
+            return
+        named = str(ref).strip().lstrip("#").casefold()
+        if str(channel.id) == str(ref).strip() or channel.name.casefold() == named:
+            await self.bot.modlog.write(
+                channel.guild, "feedback.modlog.suggestions_deleted", channel=channel.name
+            )
+
     async def on_vote(
         self, interaction: discord.Interaction, suggestion_id: int, value: int
     ) -> None:

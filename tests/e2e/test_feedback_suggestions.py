@@ -1,0 +1,134 @@
+"""Suggestions end to end: posting with votes and a thread, statuses, the list, a lost channel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cogs.feedback.suggestions import STATUS_COLOURS
+
+CONFIG = "feedback:\n  channels:\n    suggestions: feedback\n"
+POST = "/channels/{channel_id}/messages"
+
+
+async def _suggest(world, actor, idea):
+    r = await actor.slash("suggest", idea=idea)
+    return await r.response()
+
+
+def _suggestion_message(world):
+    [message] = [m for m in world.sb.messages(world.guild.channel("feedback")) if m.get("embeds")]
+    return message
+
+
+def _fields(message):
+    return {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
+
+
+async def test_suggestion_posts_embed_with_votes_and_thread(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    reply = await _suggest(world, alice, "A monthly game night")
+    assert (
+        reply.ephemeral
+        and world.t("feedback.suggest.posted", id=1, link="").split(":")[0] in reply.content
+    )
+    message = _suggestion_message(world)
+    embed = message["embeds"][0]
+    assert embed["description"] == "A monthly game night"
+    assert embed["color"] == STATUS_COLOURS["open"]
+    labels = [c["label"] for row in message["components"] for c in row["components"]]
+    assert labels == [
+        world.t("feedback.suggest.vote_for"),
+        world.t("feedback.suggest.vote_against"),
+    ]
+    suggestion = await world.bot.get_cog("feedback").store.get_suggestion(world.guild.id, 1)
+    assert suggestion.thread_id is not None  # the discussion thread exists
+
+
+async def test_votes_one_per_member_changeable_with_live_counts(world):
+    await world.set_config(CONFIG)
+    alice, bob, carol = world.member("alice"), world.member("bob"), world.member("carol")
+    await _suggest(world, alice, "More voice events")
+    message = _suggestion_message(world)
+    for actor, label in (
+        (bob, "vote_for"),
+        (carol, "vote_for"),
+        (bob, "vote_for"),
+        (bob, "vote_against"),
+    ):
+        click = await actor.click(message, world.t(f"feedback.suggest.{label}"))
+        await click.response()
+        await click.followups(1)
+        message = _suggestion_message(world)
+    counts = _fields(message)[world.t("feedback.suggest.votes")]
+    assert counts == world.t("feedback.suggest.counts", up=1, down=1)
+    s = await world.bot.get_cog("feedback").store.get_suggestion(world.guild.id, 1)
+    assert (s.up, s.down) == (1, 1)
+
+
+async def test_status_with_reason_recolours_embed_and_tells_author(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    await _suggest(world, alice, "Dark mode for the website")
+    # denied needs a reason (config default): refused, nothing changes
+    r = await world.moderator.slash("suggestions status", suggestion=1, status="denied")
+    assert (await r.response()).content == world.t("feedback.suggest.reason_required")
+    r = await world.moderator.slash(
+        "suggestions status", suggestion=1, status="approved", reason="Planned for May"
+    )
+    answer = await r.response()
+    assert answer.content == world.t(
+        "feedback.suggest.status_set", id=1, status=world.t("feedback.status.approved")
+    )
+    await world.sb.wait_for_request("PATCH", "/channels/{channel_id}/messages/{message_id}")
+    embed = _suggestion_message(world)["embeds"][0]
+    assert embed["color"] == STATUS_COLOURS["approved"]
+    fields = _fields(_suggestion_message(world))
+    assert fields[world.t("feedback.suggest.reason")] == "Planned for May"
+    assert world.t("feedback.status.approved") in fields[world.t("feedback.suggest.status")]
+    [dm] = world.sb.dms(alice.user)
+    assert "Planned for May" in dm["content"]
+    assert world.t("feedback.status.approved") in dm["content"]
+
+
+async def test_members_cannot_set_status(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    await _suggest(world, alice, "Idea")
+    r = await alice.slash("suggestions status", suggestion=1, status="approved", reason="me")
+    assert (await r.response()).content == world.t("errors.not_moderator")
+    s = await world.bot.get_cog("feedback").store.get_suggestion(world.guild.id, 1)
+    assert s.status == "open"
+
+
+async def test_list_filters_and_sorts(world):
+    await world.set_config(CONFIG)
+    alice, bob = world.member("alice"), world.member("bob")
+    for idea in ("First idea", "Second idea", "Third idea"):
+        await _suggest(world, alice, idea)
+    store = world.bot.get_cog("feedback").store
+    await store.vote_suggestion(world.guild.id, 2, bob.id, 1, datetime.now(UTC))
+    r = await world.moderator.slash("suggestions status", suggestion=3, status="under_review")
+    await r.response()
+    listed = (await (await bob.slash("suggestions list", sort="top")).response()).content
+    assert listed.index("#2") < listed.index("#1")
+    reviewed = (
+        await (await bob.slash("suggestions list", status="under_review")).response()
+    ).content
+    assert "#3" in reviewed and "#1" not in reviewed
+    empty = (await (await bob.slash("suggestions list", status="implemented")).response()).content
+    assert empty == world.t("feedback.suggest.list_empty")
+
+
+async def test_deleted_suggestions_channel_is_reported_clearly(world):
+    await world.set_config(CONFIG)
+    channel = world.bot.get_channel(world.guild.channel("feedback").id)
+    await channel.delete()
+    modlog = world.guild.channel("modlog")
+    line = await world.sb.wait_for_message(
+        modlog, where=lambda m: "feedback" in m["content"] and "#feedback" in m["content"]
+    )
+    assert line["content"] == world.t("feedback.modlog.suggestions_deleted", channel="feedback")
+    reply = await _suggest(world, world.member("alice"), "Still an idea")
+    assert reply.content == world.t("feedback.suggest.no_channel")
+    assert await world.bot.get_cog("feedback").store.list_suggestions(world.guild.id) == []
