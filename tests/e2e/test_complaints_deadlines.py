@@ -1,0 +1,84 @@
+"""Complaints deadlines end to end: reminder, breach escalation, restarts, never twice."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from bot.timers import Timer
+from tests.e2e.test_complaints_open import CONFIG, opened_ticket
+
+DAY = 86400
+
+
+def auto_moves(world, thread):
+    return [m for m in world.sb.messages(thread) if "automatically" in m["content"]]
+
+
+async def test_reminder_then_breach_escalates_and_pings_next_tier(world):
+    await world.set_config(
+        CONFIG + "  reminder_before: 1s\n  deadlines:\n    high: {first_response: 2s, resolution: 1h}\n"
+    )
+    alice = world.member("alice")
+    ticket, thread = await opened_ticket(world, alice)
+    mod_role = world.guild.role("Moderator")
+    reminder = await world.sb.wait_for_message(thread, where=lambda d: d["content"].startswith("⏰"))
+    assert f"<@&{mod_role.id}>" in reminder["content"]  # unclaimed: the tier is reminded
+    moved = await world.sb.wait_for_message(thread, where=lambda d: "automatically" in d["content"])
+    assert f"<@&{world.guild.role('Manager').id}>" in moved["content"]
+    assert world.manager.id in thread.thread_members
+    stored = await world.bot.get_cog("complaints").store.get(world.guild.id, ticket.id)
+    assert (stored.tier, stored.status.value, stored.epoch) == (1, "escalated", 1)
+
+
+async def test_breach_during_downtime_escalates_exactly_once_at_start(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    ticket, thread = await opened_ticket(world, alice)
+    await world.stop()
+    # Five days pass while Vigie is down: both clocks of tier 0 breach, reminders go stale.
+    with sqlite3.connect(world.db_path) as db:
+        db.execute("UPDATE complaints_tickets SET opened_at = opened_at - ?,"
+                   " tier_started_at = tier_started_at - ? WHERE id = ?", (5 * DAY, 5 * DAY, ticket.id))
+        db.execute("UPDATE timers SET due_at = due_at - ? WHERE kind = 'complaints_deadline'", (5 * DAY,))
+    await world.start()
+    moved = await world.sb.wait_for_message(thread, where=lambda d: "automatically" in d["content"])
+    assert world.t("complaints.clock.first_response") in moved["content"]
+    assert world.t("complaints.clock.resolution") in moved["content"]
+    cog = world.bot.get_cog("complaints")
+    stored = await cog.store.get(world.guild.id, ticket.id)
+    assert (stored.tier, stored.epoch) == (1, 1)
+    assert await cog.store.marks(world.guild.id, ticket.id, 0) == {
+        "remind_first", "breach_first", "remind_resolution", "breach_resolution"
+    }
+    # No stale reminder was sent, and the next tier's clock starts now, not five days ago.
+    assert not [m for m in world.sb.messages(thread) if m["content"].startswith("⏰")]
+    [pending] = await world.bot.timers.pending(world.guild.id, "complaints_deadline")
+    assert pending.due_at > datetime.now(UTC) + timedelta(hours=1)  # high: 2h, reminder 30m before
+    # Another restart finds nothing due: still exactly one escalation.
+    await world.restart()
+    [pending] = await world.bot.timers.pending(world.guild.id, "complaints_deadline")
+    assert pending.due_at > datetime.now(UTC) + timedelta(hours=1)  # high: 2h, reminder 30m before
+    assert len(auto_moves(world, thread)) == 1
+    stored = await world.bot.get_cog("complaints").store.get(world.guild.id, ticket.id)
+    assert stored.tier == 1
+
+
+async def test_the_same_deadline_firing_twice_at_once_acts_once(world):
+    await world.set_config(CONFIG)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    cog = world.bot.get_cog("complaints")
+    await world.bot.db.execute(
+        "UPDATE complaints_tickets SET opened_at = opened_at - ?, tier_started_at = tier_started_at - ?"
+        " WHERE guild_id = ? AND id = ?", (3 * 3600, 3 * 3600, world.guild.id, ticket.id))
+    now = datetime.now(UTC)
+    timer = Timer(0, world.guild.id, "complaints_deadline", str(ticket.id), now,
+                  {"ticket_id": ticket.id, "epoch": 0}, now)
+    await asyncio.gather(cog.desk.on_deadline(timer), cog.desk.on_deadline(timer))
+    await cog.desk.on_deadline(timer)
+    stored = await cog.store.get(world.guild.id, ticket.id)
+    assert stored.tier == 1
+    await world.sb.wait_for_message(thread, where=lambda d: "automatically" in d["content"])
+    assert len(auto_moves(world, thread)) == 1
+    assert await cog.store.marks(world.guild.id, ticket.id, 0) == {"remind_first", "breach_first"}

@@ -1,0 +1,115 @@
+"""Complaints end to end: disputes, staff tools, and the edge cases (member leaves, thread deleted)."""
+
+from __future__ import annotations
+
+from tests.e2e.test_complaints_open import CONFIG, opened_ticket
+
+
+async def test_member_leaving_flags_the_ticket_and_coming_back_clears_it(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    ticket, thread = await opened_ticket(world, alice)
+    cog = world.bot.get_cog("complaints")
+    await alice.leave()
+    await world.sb.wait_for_message(thread, where=lambda d: "has left the server" in d["content"])
+    stored = await cog.store.get(world.guild.id, ticket.id)
+    assert stored.member_left and stored.is_open
+    queue = await (await world.moderator.slash("tickets queue")).response()
+    assert world.t("complaints.queue.left_flag").strip(" ·") in queue.embeds[0]["description"]
+    await world.sb.join("alice", guild=world.guild)
+    await world.sb.wait_for_message(thread, where=lambda d: "is back on the server" in d["content"])
+    assert not (await cog.store.get(world.guild.id, ticket.id)).member_left
+
+
+async def test_thread_deleted_by_hand_closes_the_ticket_with_a_note(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    ticket, thread = await opened_ticket(world, alice)
+    # A moderator deletes the thread in their client: Discord sends THREAD_DELETE.
+    world.guild.channels.pop(thread.id)
+    world.sb.world.messages.pop(thread.id, None)
+    world.sb.world.bus.emit("THREAD_DELETE", {"id": str(thread.id), "guild_id": str(world.guild.id),
+                                              "parent_id": str(thread.parent_id), "type": thread.type})
+    reports = world.guild.channel("reports")
+    await world.sb.wait_for_request(
+        "POST", "/channels/{channel_id}/messages",
+        where=lambda rec: rec.params.get("channel_id") == str(reports.id),
+    )
+    cog = world.bot.get_cog("complaints")
+    stored = await cog.store.get(world.guild.id, ticket.id)
+    assert stored.status.value == "closed"
+    assert stored.resolution == world.t("complaints.place_deleted_resolution")
+    assert await world.bot.timers.pending(world.guild.id, "complaints_deadline") == []
+    history = await cog.store.history(world.guild.id, ticket.id)
+    assert [e.kind for e in history if e.internal] == ["place_deleted"]
+
+
+async def test_staff_tools_priority_participants_deescalate_and_on_behalf(world):
+    await world.set_config(CONFIG)
+    alice, bob = world.member("alice"), world.member("bob")
+    mo, maya = world.moderator, world.manager
+    # A moderator opens a ticket on behalf of alice, at urgent priority.
+    r = await mo.slash("tickets open", member=alice, priority="urgent")
+    await r.response()
+    done = await mo.submit_modal(r, {"subject": "Reported by DM", "category": "general",
+                                     "description": "She wrote to me privately"})
+    await done.followups(1)
+    cog = world.bot.get_cog("complaints")
+    [ticket] = await cog.store.open_tickets(world.guild.id)
+    assert (ticket.member_id, ticket.opened_by, ticket.priority) == (alice.id, mo.id, "urgent")
+    thread = world.guild.channels[ticket.channel_id]
+    assert {alice.id, mo.id} <= set(thread.thread_members)
+    # Priority, participants.
+    answer = await (await mo.slash("ticket priority", in_channel=thread, level="low")).response()
+    assert answer.content == world.t("complaints.done.priority", number=1)
+    assert (await cog.store.get(world.guild.id, ticket.id)).priority == "low"
+    await (await mo.slash("ticket add", in_channel=thread, member=bob)).response()
+    assert bob.id in thread.thread_members
+    await (await mo.slash("ticket remove", in_channel=thread, member=bob)).response()
+    assert bob.id not in thread.thread_members
+    refused = await (await mo.slash("ticket remove", in_channel=thread, member=alice)).response()
+    assert refused.content == world.t("complaints.errors.cannot_remove_party")
+    # Escalate by command, then de-escalate; the top and bottom are refused clearly.
+    await (await mo.slash("ticket escalate", in_channel=thread, reason="Needs a manager")).response()
+    top = await (await maya.slash("ticket escalate", in_channel=thread, reason="more")).response()
+    assert top.content == world.t("complaints.errors.top_tier", number=1)
+    down = await (await maya.slash("ticket deescalate", in_channel=thread, reason="Handled below")).response()
+    assert down.content == world.t("complaints.done.moved", number=1)
+    stored = await cog.store.get(world.guild.id, ticket.id)
+    assert (stored.tier, stored.status.value) == (0, "open")
+    # Outside a ticket thread, a number is needed.
+    lost = await (await mo.slash("ticket claim")).response()
+    assert lost.content == world.t("complaints.errors.no_ticket_here")
+    by_number = await (await mo.slash("ticket claim", number=1)).response()
+    assert by_number.content == world.t("complaints.done.claimed", number=1)
+
+
+async def test_dispute_with_both_statements_and_an_outcome_linked_to_a_case(world):
+    await world.set_config(CONFIG)
+    bob, carol, mo = world.member("bob"), world.member("carol"), world.moderator
+    r = await bob.slash("dispute", member=carol)
+    opened = await r.response()
+    assert opened.modal["title"] == world.t("complaints.form.dispute_title")
+    done = await bob.submit_modal(r, {"subject": "Stolen idea", "statement": "Carol copied my art"})
+    await done.followups(1)
+    cog = world.bot.get_cog("complaints")
+    [ticket] = await cog.store.open_tickets(world.guild.id)
+    assert (ticket.kind.value, ticket.member_id, ticket.other_party_id) == ("dispute", bob.id, carol.id)
+    thread = world.guild.channels[ticket.channel_id]
+    assert {bob.id, carol.id, mo.id} <= set(thread.thread_members)
+    header = world.sb.messages(thread)[0]
+    click = await carol.click(header, world.t("complaints.button.state"))
+    await click.response()
+    stated = await (await carol.submit_modal(click, {"statement": "We drew it together"})).response()
+    assert stated.content == world.t("complaints.done.stated")
+    outsider = await (await world.member("dave").click(header, world.t("complaints.button.state"))).response()
+    assert outsider.content == world.t("complaints.errors.not_party")
+    views = {s.member_id: s.text for s in await cog.store.statements(world.guild.id, ticket.id)}
+    assert views == {bob.id: "Carol copied my art", carol.id: "We drew it together"}
+    await (await mo.click(header, world.t("complaints.button.claim"))).response()
+    r = await mo.slash("ticket close", in_channel=thread, resolution="Shared credit agreed", case="42")
+    [closed] = await r.followups(1)
+    assert closed.content == world.t("complaints.done.closed", number=1)
+    assert await cog.store.policy_case(world.guild.id, ticket.id) == "42"
+    closing = world.sb.messages(thread)[-1]
+    assert world.t("complaints.case_link", case="42") in closing["content"]
