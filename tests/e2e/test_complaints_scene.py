@@ -1,0 +1,26 @@
+"""The complaints part of the sandbox scene plays against a fresh world."""
+
+from __future__ import annotations
+
+import io
+
+from bot.scene import Stage
+from bot.transcript import Transcript
+from cogs.complaints import scene
+
+
+async def test_scene_claims_escalates_resolves_and_rates(world):
+    out = io.StringIO()
+    transcript = Transcript(bot_id=world.sb.application.bot_user.id)
+    stage = Stage(world.sb, world.guild, world.bot, transcript, owner=world.owner,
+                  manager=world.manager, moderator=world.moderator, out=out)
+    await scene.play(stage)
+    stage.flush()
+    cog = world.bot.get_cog("complaints")
+    ticket = await cog.store.by_number(world.guild.id, 1)
+    assert ticket.status.value == "closed" and ticket.tier == 1
+    assert ticket.resolution == "The sender was banned. Thank you, zoe."
+    assert (await cog.store.rating(world.guild.id, ticket.id)).score == 5
+    kinds = [e.kind for e in await cog.store.history(world.guild.id, ticket.id)]
+    assert kinds[:2] == ["open", "claim"] and "escalate" in kinds and "rating" in kinds
+    assert "Complaints: zoe rates the handling 5/5" in out.getvalue()
