@@ -69,17 +69,6 @@ async def say(
         return None
 
 
-async def member_or_none(guild: discord.Guild, user_id: int) -> discord.Member | None:
-    """The member from cache, else from Discord; None when they left."""
-    member = guild.get_member(user_id)
-    if member is not None or not user_id:
-        return member
-    try:
-        return await guild.fetch_member(user_id)
-    except discord.HTTPException:
-        return None
-
-
 def tier_name(config: ComplaintsConfig, tier: int) -> str:
     """The configured name of ``tier``."""
     return config.tiers[max(0, min(tier, config.top_tier))].name
@@ -201,7 +190,7 @@ async def send_transcripts(desk: Desk, guild: discord.Guild, ticket: Ticket) -> 
     await desk.history.flush()
     assert ticket.id is not None
     entries = await desk.store.history(guild.id, ticket.id)
-    member = await member_or_none(guild, ticket.member_id)
+    member = await places.member_or_none(guild, ticket.member_id)
     category = config.category_by_key(ticket.category)
     locale = desk.bot.i18n.locale_for(guild)
     header = Header(
@@ -236,7 +225,7 @@ async def send_transcripts(desk: Desk, guild: discord.Guild, ticket: Ticket) -> 
         await say(log_channel, summary, files=files(STAFF))
     if config.member_transcript:
         for party in ticket.parties():
-            person = await member_or_none(guild, party)
+            person = await places.member_or_none(guild, party)
             if person is None:
                 continue
             text = desk.t(guild, "complaints.transcript.member_copy", number=ticket.number,

@@ -143,7 +143,7 @@ async def set_closed(place: Place, ticket: Ticket, closed: bool) -> None:
             await place.edit(locked=closed)
         else:
             for party in ticket.parties():
-                target = place.guild.get_member(party)
+                target = await member_or_none(place.guild, party)
                 if target is not None:
                     await place.set_permissions(
                         target, view_channel=True, send_messages=not closed
@@ -151,6 +151,17 @@ async def set_closed(place: Place, ticket: Ticket, closed: bool) -> None:
     except discord.HTTPException as exc:
         log.warning("ticket #%s: could not %s its place: %s", ticket.number,
                     "lock" if closed else "unlock", exc)
+
+
+async def member_or_none(guild: discord.Guild, user_id: int) -> discord.Member | None:
+    """The member from cache, else from Discord; None when they left."""
+    member = guild.get_member(user_id)
+    if member is not None or not user_id:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.HTTPException:
+        return None
 
 
 def find_place(guild: discord.Guild, ticket: Ticket) -> Place | None:
