@@ -6,6 +6,9 @@ Events dispatched (for analytics and other cogs; never import this package):
   journey, when the step is first reached. ``step`` is one of ``joined``, ``accepted_rules``,
   ``picked_roles``, ``first_message``, ``active_7d`` (see ``journey.py``). ``active_7d`` means:
   seven days after joining, still a member and has posted at least once.
+- ``welcome_dm_closed(guild_id, user_id)`` the first time a newcomer's DMs are found closed.
+- ``analytics_event(guild_id, "onboarding:<step>", user_id=..., value=1)`` alongside, for every
+  step but ``joined`` (the analytics cog's neutral event; it counts joins itself).
 
 Events listened to:
 

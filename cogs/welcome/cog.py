@@ -137,6 +137,10 @@ class WelcomeCog(commands.Cog, name="welcome"):
 
     def dispatch_step(self, guild_id: int, user_id: int, step: Step, at: datetime) -> None:
         self.bot.dispatch(journey.EVENT, guild_id, user_id, step.value, at)
+        if step is not Step.JOINED:  # analytics counts joins itself, from member events
+            self.bot.dispatch(
+                "analytics_event", guild_id, f"onboarding:{step.value}", user_id=user_id, value=1
+            )
 
     def spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -227,6 +231,7 @@ class WelcomeCog(commands.Cog, name="welcome"):
                 and await self.store.note_dm_failed(guild.id, member.id)
             ):
                 log.info("welcome: guild %s: member %s has DMs closed", guild.id, member.id)
+                self.bot.dispatch("welcome_dm_closed", guild.id, member.id)
                 await self.greeter.note_once(
                     guild, "dm_closed", "welcome.log.dm_closed", member=member.mention
                 )

@@ -179,8 +179,10 @@ class Onboarding:
         if interaction.guild_id is not None and interaction.guild_id != guild_id:
             raise UserError("welcome.accept_elsewhere")
         guild = self.bot.get_guild(guild_id)
-        member = guild.get_member(interaction.user.id) if guild is not None else None
-        if guild is None or member is None:
+        if guild is None:
+            raise UserError("welcome.accept_not_member")
+        member = await self._member_of(guild, interaction)
+        if member is None:
             raise UserError("welcome.accept_not_member")
         record = await self.store.current(guild.id, member.id)
         previous = record.gate_state if record is not None else GateState.UNGATED
@@ -199,13 +201,30 @@ class Onboarding:
         ):
             self.cog.dispatch_step(guild.id, member.id, Step.ACCEPTED_RULES, at)
         locale = self.bot.i18n.locale_for(interaction)
-        view = menus_view(
-            self.cog.menus(guild), self.bot.i18n.t(locale, "welcome.menu_placeholder")
+        # Role menus need the server: pressed in a DM (reminder), the button only accepts.
+        view = (
+            menus_view(self.cog.menus(guild), self.bot.i18n.t(locale, "welcome.menu_placeholder"))
+            if interaction.guild_id is not None
+            else None
         )
         key = "welcome.accepted_pick_roles" if view is not None else "welcome.accepted"
         await interaction.response.send_message(
             self.bot.i18n.t(locale, key), view=view or discord.utils.MISSING, ephemeral=True
         )
+
+    async def _member_of(
+        self, guild: discord.Guild, interaction: discord.Interaction[Any]
+    ) -> discord.Member | None:
+        """The presser as a member of ``guild`` (a button in a DM carries only the user)."""
+        if isinstance(interaction.user, discord.Member) and interaction.user.guild.id == guild.id:
+            return interaction.user
+        cached = guild.get_member(interaction.user.id)
+        if cached is not None:
+            return cached
+        try:
+            return await guild.fetch_member(interaction.user.id)
+        except discord.NotFound:
+            return None
 
     # -- self-assign menus ------------------------------------------------------------------------
     async def menu_change(
