@@ -41,7 +41,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(run_bot(settings))
     except discord.LoginFailure:
-        return _fail("DISCORD_TOKEN was rejected by Discord (login failed); check it in the environment or in .env")
+        return _fail(
+            "DISCORD_TOKEN was rejected by Discord (login failed); check it in the environment or in .env"
+        )
     except ConfigInvalid as exc:
         return _fail(f"invalid configuration:\n{exc}")
     except KeyboardInterrupt:
@@ -137,7 +139,9 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with core subcommands and every cog's ``cli.register``."""
-    parser = argparse.ArgumentParser(prog="vigie", description="Vigie, a Discord bot for community managers.")
+    parser = argparse.ArgumentParser(
+        prog="vigie", description="Vigie, a Discord bot for community managers."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -175,7 +179,10 @@ def _register_cog_clis(sub: argparse._SubParsersAction[argparse.ArgumentParser])
             module.register(sub)
         except Exception as exc:
             # A broken cog CLI must not take the core commands down.
-            print(f"vigie: ignoring cogs/{info.name}/cli.py: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(
+                f"vigie: ignoring cogs/{info.name}/cli.py: {type(exc).__name__}: {exc}",
+                file=sys.stderr,
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

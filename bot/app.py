@@ -97,16 +97,23 @@ class Vigie(commands.Bot):
         self.http_session = http_session
         self.started_at = datetime.now(UTC)
         self.cogs_dir = cogs_dir or DEFAULT_COGS_DIR
+        every_cog = discover_cogs(self.cogs_dir)
         self.cog_infos: list[CogInfo] = [
-            c for c in discover_cogs(self.cogs_dir) if enabled_cogs is None or c.name in enabled_cogs
+            c for c in every_cog if enabled_cogs is None or c.name in enabled_cogs
         ]
         self.failed_cogs: dict[str, str] = {}
         self.sync_commands = sync_commands
-        self.schemas = SchemaRegistry.discover(self.cog_infos)
+        # Documents may hold every feature's section, loaded here or not: validate them all.
+        self.schemas = SchemaRegistry.discover(every_cog)
         self.configs = GuildConfigs(
-            db, settings.config_dir, self.schemas, on_change=lambda gid: self.dispatch("config_changed", gid)
+            db,
+            settings.config_dir,
+            self.schemas,
+            on_change=lambda gid: self.dispatch("config_changed", gid),
         )
-        self.catalogue = Catalogue.load([CORE_DIR / "locales", *(c.locales_dir for c in self.cog_infos)])
+        self.catalogue = Catalogue.load(
+            [CORE_DIR / "locales", *(c.locales_dir for c in self.cog_infos)]
+        )
         self.i18n = I18n(self.catalogue, self.configs, self)
         self.timers = Timers(db, dispatch=self.dispatch)
         self.modlog = ModLog(self)
@@ -149,7 +156,9 @@ class Vigie(commands.Bot):
         await self.add_cog(OwnerCommands(self))
         await self._load_cogs()
         armed = await self.timers.start(gate=self.wait_until_ready)
-        log.info("%d timers armed; cogs loaded: %s", armed, ", ".join(sorted(self.extensions)) or "none")
+        log.info(
+            "%d timers armed; cogs loaded: %s", armed, ", ".join(sorted(self.extensions)) or "none"
+        )
         if self.settings.dev_guild_id and self.sync_commands:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -168,13 +177,19 @@ class Vigie(commands.Bot):
             except Exception as exc:
                 # One broken cog must not take the others down.
                 cause = exc.__cause__ or exc
-                log.error("cog %s failed to load", info.name, exc_info=(type(cause), cause, cause.__traceback__))
+                log.error(
+                    "cog %s failed to load",
+                    info.name,
+                    exc_info=(type(cause), cause, cause.__traceback__),
+                )
                 self.failed_cogs[info.name] = f"{type(cause).__name__}: {cause}"
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.configs.load(guild.id)
 
-    async def on_command_error(self, context: commands.Context[Any], exception: commands.CommandError, /) -> None:
+    async def on_command_error(
+        self, context: commands.Context[Any], exception: commands.CommandError, /
+    ) -> None:
         # Text commands are owner tools reached by mention; stay quiet for everyone else.
         if isinstance(exception, commands.CommandNotFound | commands.CheckFailure):
             return
@@ -191,7 +206,10 @@ class Vigie(commands.Bot):
 
 
 def create_bot(
-    settings: Settings, db: Database, http_session: aiohttp.ClientSession | None = None, **options: Any
+    settings: Settings,
+    db: Database,
+    http_session: aiohttp.ClientSession | None = None,
+    **options: Any,
 ) -> Vigie:
     """Build the bot (and point discord.py at the configured API and gateway)."""
     point_discord_at(settings.api_base, settings.gateway_url)

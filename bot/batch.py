@@ -39,6 +39,8 @@ class BatchWriter:
         self._wake = asyncio.Event()
         self._closing = False
         self.rows_written = 0
+        # Set after every flush that wrote rows (tests and shutdown code wait on it).
+        self.flushed = asyncio.Event()
 
     def add(self, row: Sequence[Any]) -> None:
         """Queue one row (synchronous: safe on the hot path)."""
@@ -87,6 +89,7 @@ class BatchWriter:
                 self._rows = (rows + self._rows)[-self.max_pending :]
                 raise
             self.rows_written += len(rows)
+            self.flushed.set()
             return len(rows)
 
     async def close(self) -> None:

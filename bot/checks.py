@@ -146,7 +146,12 @@ def refusal(f: ActFacts) -> UserError | None:
         return UserError("errors.cannot_act_on_bot")
     if f.target_id == f.owner_id:
         return UserError("errors.cannot_act_on_owner")
-    if f.actor_id is not None and f.actor_id != f.owner_id and f.actor_top is not None and f.target_top >= f.actor_top:
+    if (
+        f.actor_id is not None
+        and f.actor_id != f.owner_id
+        and f.actor_top is not None
+        and f.target_top >= f.actor_top
+    ):
         return UserError("errors.target_above_actor")
     if f.target_top >= f.bot_top:
         return UserError("errors.target_above_bot")

@@ -28,7 +28,11 @@ _ID_OR_NAME: dict[str, Any] = {
     "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "minLength": 1}]
 }
 _CHANNEL: dict[str, Any] = {
-    "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "minLength": 1}, {"type": "null"}]
+    "anyOf": [
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "minLength": 1},
+        {"type": "null"},
+    ]
 }
 
 CORE_PROPERTIES: dict[str, Any] = {
@@ -72,7 +76,9 @@ def _check_core(doc: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
         try:
             zoneinfo.ZoneInfo(tz)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return [(("timezone",), f"unknown time zone {tz!r} (use an IANA name like Europe/Paris)")]
+            return [
+                (("timezone",), f"unknown time zone {tz!r} (use an IANA name like Europe/Paris)")
+            ]
     return []
 
 
@@ -109,7 +115,9 @@ class SchemaRegistry:
         self.load_errors: list[str] = []
         self._validator: jsonschema.protocols.Validator | None = None
 
-    def add_section(self, section: str, schema: dict[str, Any], check: SemanticCheck | None = None) -> None:
+    def add_section(
+        self, section: str, schema: dict[str, Any], check: SemanticCheck | None = None
+    ) -> None:
         """Register the schema of one cog section (and its semantic check)."""
         if section in self.properties:
             raise ValueError(f"config section {section!r} is declared twice")
@@ -142,7 +150,9 @@ class SchemaRegistry:
 
     def validator(self) -> jsonschema.protocols.Validator:
         if self._validator is None:
-            cls = jsonschema.validators.validator_for(self.schema, default=jsonschema.Draft202012Validator)
+            cls = jsonschema.validators.validator_for(
+                self.schema, default=jsonschema.Draft202012Validator
+            )
             cls.check_schema(self.schema)
             self._validator = cls(self.schema, format_checker=FORMAT_CHECKER)
         return self._validator
@@ -165,7 +175,9 @@ class SchemaRegistry:
                     add((*path, key), "unknown key")
                 continue
             if error.validator == "format" and error.validator_value == "duration":
-                add(path, f"bad duration {error.instance!r} (examples: 30s, 10m, 2h, 7d, 1w, 1h30m)")
+                add(
+                    path, f"bad duration {error.instance!r} (examples: 30s, 10m, 2h, 7d, 1w, 1h30m)"
+                )
                 continue
             add(path, _short_message(error))
         if errors or not isinstance(merged, dict):
@@ -192,7 +204,9 @@ def _short_message(error: jsonschema.ValidationError) -> str:
         choices = ", ".join("null" if v is None else str(v) for v in error.validator_value)
         return f"must be one of: {choices} (got {error.instance!r})"
     if error.validator == "anyOf" and error.context:
-        kinds = sorted({_type_words(e.validator_value) for e in error.context if e.validator == "type"})
+        kinds = sorted(
+            {_type_words(e.validator_value) for e in error.context if e.validator == "type"}
+        )
         if kinds:
             return f"expected {' or '.join(kinds)}, got {error.instance!r}"
     return error.message
@@ -201,10 +215,15 @@ def _short_message(error: jsonschema.ValidationError) -> str:
 def _type_words(value: Any) -> str:
     if isinstance(value, list):
         return " or ".join(str(v) for v in value)
-    return {"integer": "an integer", "string": "a string", "boolean": "true or false",
-            "object": "a mapping", "array": "a list", "number": "a number", "null": "null"}.get(
-        str(value), str(value)
-    )
+    return {
+        "integer": "an integer",
+        "string": "a string",
+        "boolean": "true or false",
+        "object": "a mapping",
+        "array": "a list",
+        "number": "a number",
+        "null": "null",
+    }.get(str(value), str(value))
 
 
 def deep_merge(base: Any, override: Any) -> Any:
@@ -226,7 +245,11 @@ def parse_document(text: str, filename: str) -> tuple[LoadedYaml | None, list[Co
     if loaded.data is None:
         loaded.data = {}
     if not isinstance(loaded.data, dict):
-        return None, [ConfigError(filename, loaded.lines.get((), 1), "", "the document must be a mapping of keys")]
+        return None, [
+            ConfigError(
+                filename, loaded.lines.get((), 1), "", "the document must be a mapping of keys"
+            )
+        ]
     errors = [
         ConfigError(filename, line, ".".join(str(p) for p in path), "key given twice")
         for path, line in loaded.duplicates

@@ -53,7 +53,9 @@ def _defines_setup(init_file: Path) -> bool:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "setup":
             return True
-        if isinstance(node, ast.ImportFrom) and any(a.asname == "setup" or a.name == "setup" for a in node.names):
+        if isinstance(node, ast.ImportFrom) and any(
+            a.asname == "setup" or a.name == "setup" for a in node.names
+        ):
             return True
     return False
 

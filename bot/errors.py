@@ -17,7 +17,13 @@ from bot.user_error import UserError
 if TYPE_CHECKING:
     from bot.app import Vigie
 
-__all__ = ["UserError", "UserCheckFailure", "VigieTree", "handle_interaction_error", "describe_error"]
+__all__ = [
+    "UserError",
+    "UserCheckFailure",
+    "VigieTree",
+    "handle_interaction_error",
+    "describe_error",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +50,13 @@ def describe_error(error: BaseException) -> tuple[UserError | None, BaseExceptio
     if isinstance(root, UserCheckFailure):
         return root.user_error, root
     if isinstance(root, app_commands.MissingPermissions):
-        return UserError("errors.missing_permissions", permissions=_permission_list(root.missing_permissions)), root
+        return UserError(
+            "errors.missing_permissions", permissions=_permission_list(root.missing_permissions)
+        ), root
     if isinstance(root, app_commands.BotMissingPermissions):
-        return UserError("errors.bot_missing_permissions", permissions=_permission_list(root.missing_permissions)), root
+        return UserError(
+            "errors.bot_missing_permissions", permissions=_permission_list(root.missing_permissions)
+        ), root
     if isinstance(root, app_commands.CommandOnCooldown):
         return UserError("errors.cooldown", seconds=max(1, round(root.retry_after))), root
     if isinstance(root, app_commands.NoPrivateMessage):
@@ -84,7 +94,8 @@ async def handle_interaction_error(
         log.error(
             "unexpected error in %s (guild %s, user %s)",
             where or (f"/{command}" if command else "interaction"),
-            interaction.guild_id, interaction.user.id,
+            interaction.guild_id,
+            interaction.user.id,
             exc_info=(type(root), root, root.__traceback__),
         )
         user_error = UserError("errors.unexpected")
@@ -101,5 +112,7 @@ async def handle_interaction_error(
 class VigieTree(app_commands.CommandTree["Vigie"]):
     """The command tree: every application-command error goes through one handler."""
 
-    async def on_error(self, interaction: discord.Interaction[Vigie], error: app_commands.AppCommandError) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction[Vigie], error: app_commands.AppCommandError
+    ) -> None:
         await handle_interaction_error(interaction, error)

@@ -47,8 +47,13 @@ class ConfigVersion:
 
     @classmethod
     def from_row(cls, row: Any) -> ConfigVersion:
-        return cls(int(row["guild_id"]), int(row["version"]), str(row["document"]),
-                   None if row["author_id"] is None else int(row["author_id"]), str(row["created_at"]))
+        return cls(
+            int(row["guild_id"]),
+            int(row["version"]),
+            str(row["document"]),
+            None if row["author_id"] is None else int(row["author_id"]),
+            str(row["created_at"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,9 @@ class GuildConfigs:
         loaded, errors = parse_document(text, name)
         if loaded is None or errors:
             raise ConfigInvalid(errors)
-        errors = self.registry.validate_merged(loaded.data, lambda p: (name, loaded.line_of(p) or 1))
+        errors = self.registry.validate_merged(
+            loaded.data, lambda p: (name, loaded.line_of(p) or 1)
+        )
         if errors:
             raise ConfigInvalid(errors)
         self.defaults_loaded = loaded
@@ -164,7 +171,9 @@ class GuildConfigs:
         """Errors of a guild document merged over the defaults (empty list: valid)."""
         return self._validate(text, filename)[1]
 
-    def _validate(self, text: str, filename: str) -> tuple[dict[str, Any] | None, list[ConfigError]]:
+    def _validate(
+        self, text: str, filename: str
+    ) -> tuple[dict[str, Any] | None, list[ConfigError]]:
         loaded, errors = parse_document(text, filename)
         if loaded is None:
             return None, errors
@@ -265,7 +274,12 @@ class GuildConfigs:
             raise UserError("config.file_managed", path=f"config/guilds/{path.name}")
 
     async def set_document(
-        self, guild_id: int, yaml_text: str, author_id: int | None, *, filename: str = "document.yaml"
+        self,
+        guild_id: int,
+        yaml_text: str,
+        author_id: int | None,
+        *,
+        filename: str = "document.yaml",
     ) -> ConfigVersion:
         """Validate and store a new version; raise :class:`ConfigInvalid` (nothing stored)."""
         self._refuse_if_file_managed(guild_id)
@@ -289,7 +303,9 @@ class GuildConfigs:
             self.on_change(guild_id)
         return ConfigVersion(guild_id, version, yaml_text, author_id, created)
 
-    async def set_key(self, guild_id: int, key: str, value: str, author_id: int | None) -> ConfigVersion:
+    async def set_key(
+        self, guild_id: int, key: str, value: str, author_id: int | None
+    ) -> ConfigVersion:
         """Set one dotted key from YAML text (``10m``, ``true``, ``[Mods, 123]``) and store."""
         self._refuse_if_file_managed(guild_id)
         current_text = await self.document(guild_id)
@@ -299,7 +315,9 @@ class GuildConfigs:
         try:
             parsed = yaml.safe_load(value) if value.strip() else None
         except yaml.YAMLError as exc:
-            raise ConfigInvalid([ConfigError("value", 1, key, f"invalid YAML value: {exc}")]) from exc
+            raise ConfigInvalid(
+                [ConfigError("value", 1, key, f"invalid YAML value: {exc}")]
+            ) from exc
         updated = set_path(current, key, parsed)
         text = yaml.safe_dump(updated, sort_keys=False, allow_unicode=True)
         return await self.set_document(guild_id, text, author_id, filename=f"set {key}")

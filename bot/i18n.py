@@ -64,7 +64,9 @@ class I18n:
         locale = self.configs.get(guild_id).locale
         return normalize_locale(locale) if locale else None
 
-    def for_guild(self, target: int | discord.Guild | discord.Interaction | None, key: str, **fields: Any) -> str:
+    def for_guild(
+        self, target: int | discord.Guild | discord.Interaction | None, key: str, **fields: Any
+    ) -> str:
         """Shortcut: ``t(locale_for(target), key, **fields)``."""
         return self.t(self.locale_for(target), key, **fields)
 

@@ -37,7 +37,9 @@ class ModLog:
             self._warned.add((guild.id, reason))
             log.warning("mod log of guild %s: %s", guild.id, detail)
 
-    def channel_for(self, guild: discord.Guild, which: str = "modlog") -> discord.abc.Messageable | None:
+    def channel_for(
+        self, guild: discord.Guild, which: str = "modlog"
+    ) -> discord.abc.Messageable | None:
         """The configured ``channels.<which>`` of the guild, if it exists."""
         ref = self.bot.configs.get(guild.id).get(f"channels.{which}")
         channel = resolve_channel(guild, ref)
@@ -67,7 +69,8 @@ class ModLog:
                 embed.add_field(name=str(name)[:256], value=str(value)[:1024] or "-", inline=False)
         try:
             return await channel.send(
-                text[:2000], embed=embed if embed is not None else discord.utils.MISSING,
+                text[:2000],
+                embed=embed if embed is not None else discord.utils.MISSING,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.Forbidden:

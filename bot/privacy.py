@@ -49,7 +49,9 @@ class Privacy:
 
     async def export_json(self, guild_id: int, user_id: int) -> str:
         """The export as indented JSON text (ids and dates as they are, datetimes as strings)."""
-        return json.dumps(await self.export_user(guild_id, user_id), indent=2, ensure_ascii=False, default=str)
+        return json.dumps(
+            await self.export_user(guild_id, user_id), indent=2, ensure_ascii=False, default=str
+        )
 
     async def forget_user(self, guild_id: int, user_id: int) -> dict[str, int]:
         """Ask every store to forget the user; rows changed per store."""

@@ -65,7 +65,9 @@ class Settings:
                 raise SettingsError("DISCORD_TOKEN", "is malformed (it contains spaces)")
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
-            raise SettingsError("LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+            raise SettingsError(
+                "LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, not {level!r}"
+            )
         return cls(
             token=token,
             database_path=Path(get("DATABASE_PATH") or "data/vigie.db"),
@@ -73,13 +75,17 @@ class Settings:
             log_level=level,
             dev_guild_id=_snowflake("DEV_GUILD_ID", get("DEV_GUILD_ID")),
             api_base=_url("DISCORD_API_BASE", get("DISCORD_API_BASE"), ("http://", "https://")),
-            gateway_url=_url("DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL"), ("ws://", "wss://")),
+            gateway_url=_url(
+                "DISCORD_GATEWAY_URL", get("DISCORD_GATEWAY_URL"), ("ws://", "wss://")
+            ),
             owner_ids=frozenset(
                 _snowflake("BOT_OWNER_IDS", part.strip()) or 0
                 for part in get("BOT_OWNER_IDS").split(",")
                 if part.strip()
             ),
-            guild_ready_timeout=_positive_float("GUILD_READY_TIMEOUT", get("GUILD_READY_TIMEOUT"), 2.0),
+            guild_ready_timeout=_positive_float(
+                "GUILD_READY_TIMEOUT", get("GUILD_READY_TIMEOUT"), 2.0
+            ),
         )
 
 
@@ -95,7 +101,9 @@ def _url(name: str, raw: str, schemes: tuple[str, ...]) -> str | None:
     if not raw:
         return None
     if not raw.startswith(schemes) or " " in raw:
-        raise SettingsError(name, f"must be a URL starting with {' or '.join(schemes)}, not {raw!r}")
+        raise SettingsError(
+            name, f"must be a URL starting with {' or '.join(schemes)}, not {raw!r}"
+        )
     return raw.rstrip("/")
 
 

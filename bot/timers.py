@@ -211,7 +211,9 @@ class Timers:
             handler = self._handlers.get(timer.kind)
             if handler is None:
                 # The cog may be disabled or broken: keep the row for a later start.
-                log.warning("timer %s (%s) is due but no handler is registered", timer.id, timer.kind)
+                log.warning(
+                    "timer %s (%s) is due but no handler is registered", timer.id, timer.kind
+                )
                 self._waiting.setdefault(timer.kind, []).append((_epoch(timer.due_at), timer.id))
                 return
             try:
@@ -222,7 +224,10 @@ class Timers:
                 retry = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (failures - 1))
                 log.exception(
                     "timer %s (%s, guild %s) failed; kept, retrying in %.0fs",
-                    timer.id, timer.kind, timer.guild_id, retry,
+                    timer.id,
+                    timer.kind,
+                    timer.guild_id,
+                    retry,
                 )
                 self._push(self.clock() + retry, timer_id)
                 return

@@ -16,7 +16,9 @@ class VigieView(discord.ui.View):
         self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         custom_id = getattr(item, "custom_id", None) or type(item).__name__
-        await handle_interaction_error(interaction, error, where=f"view {type(self).__name__}:{custom_id}")
+        await handle_interaction_error(
+            interaction, error, where=f"view {type(self).__name__}:{custom_id}"
+        )
 
 
 class VigieModal(discord.ui.Modal):

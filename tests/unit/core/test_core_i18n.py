@@ -1,0 +1,70 @@
+"""Catalogue: en/fr parity (keys and placeholders), fallback, formatting."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue import Catalogue, flatten, normalize_locale, placeholders
+from bot.discovery import CORE_DIR, discover_cogs
+
+
+def parity_problems(catalogue: Catalogue) -> list[str]:
+    en, fr = catalogue.messages["en"], catalogue.messages["fr"]
+    problems = [f"missing in fr: {k}" for k in sorted(en.keys() - fr.keys())]
+    problems += [f"missing in en: {k}" for k in sorted(fr.keys() - en.keys())]
+    for key in sorted(en.keys() & fr.keys()):
+        if placeholders(en[key]) != placeholders(fr[key]):
+            problems.append(
+                f"{key}: placeholders {sorted(placeholders(en[key]))} vs {sorted(placeholders(fr[key]))}"
+            )
+    return problems
+
+
+def test_core_catalogue_parity() -> None:
+    catalogue = Catalogue.load([CORE_DIR / "locales"])
+    assert catalogue.messages["en"], "the core catalogue is not empty"
+    assert parity_problems(catalogue) == []
+
+
+@pytest.mark.parametrize(
+    "cog", [c for c in discover_cogs() if c.locales_dir.is_dir()], ids=lambda c: c.name
+)
+def test_every_cog_catalogue_parity(cog) -> None:
+    assert parity_problems(Catalogue.load([cog.locales_dir])) == []
+
+
+def test_fallback_to_english_is_logged_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "en.yaml").write_text(
+        "a:\n  only_en: 'Hello {name}'\n  both: Hi\n", encoding="utf-8"
+    )
+    (tmp_path / "fr.yaml").write_text("a:\n  both: Salut\n", encoding="utf-8")
+    catalogue = Catalogue.load([tmp_path])
+    with caplog.at_level(logging.WARNING):
+        assert catalogue.t("fr", "a.only_en", name="Zoé") == "Hello Zoé"
+        assert catalogue.t("fr-FR", "a.only_en", name="Zoé") == "Hello Zoé"
+    assert caplog.text.count("a.only_en") == 1
+    assert catalogue.t("fr", "a.both") == "Salut"
+    assert catalogue.t("en", "a.unknown") == "a.unknown"
+
+
+def test_missing_placeholder_is_left_visible() -> None:
+    catalogue = Catalogue({"en": {"k": "{user} got {points} points"}})
+    assert catalogue.t("en", "k", user="Ana") == "Ana got {points} points"
+
+
+def test_helpers() -> None:
+    assert flatten({"a": {"b": "x", "c": {"d": 1}}}) == {"a.b": "x", "a.c.d": "1"}
+    assert placeholders("{a} and {b!r} and {c:>3}") == {"a", "b", "c"}
+    assert [normalize_locale(x) for x in ("fr", "fr-FR", "FR", "en-US", "de", None)] == [
+        "fr",
+        "fr",
+        "fr",
+        "en",
+        "en",
+        "en",
+    ]
