@@ -1,0 +1,412 @@
+"""Policies cog: automatic moderation on messages, edits and names; alerts; /policy test.
+
+The message path is synchronous up to the verdict (a compiled engine, no database, no await);
+whatever must be done runs in a background task. Anti-raid lives in raid_mode.py, manual
+moderation in moderation.py, cases in cases_cog.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import checks
+from bot.errors import UserError
+from bot.timers import Timer
+
+from .deleter import BulkDeleter
+from .enforcer import CASE_MARK, UNBAN_TIMER, Enforcer
+from .engine import Engine, EngineError, Verdict
+from .facts import message_facts, name_facts
+from .normalize import normalize
+from .raid import SpamWave
+from .store import Case, NewCase, PoliciesStore
+from .views import AlertButton, alert_buttons, alert_channel
+
+if TYPE_CHECKING:
+    from bot.app import Vigie
+
+log = logging.getLogger(__name__)
+SECTION = "policies"
+
+
+class PoliciesCog(commands.Cog, name="policies"):
+    """Automatic moderation by the server's rules; /policy test (moderators)."""
+
+    policy = app_commands.Group(
+        name="policy",
+        description="The server's moderation rules (moderators).",
+        guild_only=True,
+        default_permissions=discord.Permissions(moderate_members=True),
+    )
+
+    def __init__(self, bot: Vigie) -> None:
+        self.bot = bot
+        self.store = PoliciesStore(bot.db)
+        self.enforcer = Enforcer(bot, self.store)
+        self.deleter = BulkDeleter(bot)
+        self.waves = SpamWave()
+        self._engines: dict[int, tuple[int, Engine | None]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        bot.register_store(self.store)
+
+    async def cog_load(self) -> None:
+        self.bot.timers.handler(UNBAN_TIMER, self._on_unban_timer)
+        self.bot.add_dynamic_items(AlertButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.timers.remove_handler(UNBAN_TIMER)
+        self.bot.remove_dynamic_items(AlertButton)
+        await self.deleter.close()
+        for task in list(self._tasks):
+            task.cancel()
+
+    # -- engines, one per guild config version ---------------------------------------------------
+    def engine_for(self, guild_id: int) -> Engine | None:
+        """The guild's compiled engine (recompiled when its config version changes)."""
+        config = self.bot.configs.get(guild_id)
+        cached = self._engines.get(guild_id)
+        if cached is not None and cached[0] == config.version:
+            return cached[1]
+        engine: Engine | None
+        try:
+            engine = Engine.from_section(config.section(SECTION), config.version)
+        except EngineError as exc:
+            # Validation refuses such a document; this only guards a hand-edited database.
+            log.error(
+                "policies: guild %s config v%s does not compile: %s", guild_id, config.version, exc
+            )
+            engine = None
+        self._engines[guild_id] = (config.version, engine)
+        return engine
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+        """Run ``coro`` in the background, keeping a reference and logging its failure."""
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error(
+                "policies: %s failed", task.get_name(), exc_info=(type(exc), exc, exc.__traceback__)
+            )
+
+    # -- the hot path ------------------------------------------------------------------------
+    def _check_message(self, message: discord.Message, event: str) -> None:
+        guild = message.guild
+        if guild is None or message.author.id == self.bot.user.id or message.webhook_id:
+            return
+        if not self.bot.feature_enabled(guild.id, SECTION):
+            return
+        engine = self.engine_for(guild.id)
+        if engine is None:
+            return
+        facts = message_facts(self.bot, message)
+        verdict = engine.evaluate(facts, event)
+        wave: list[tuple[int, int]] = []
+        if (
+            event == "message"
+            and not facts.is_staff
+            and not facts.is_bot
+            and len(facts.content) >= 8
+        ):
+            wave = self._spam_wave(guild.id, facts.content, message)
+        if wave:
+            for channel_id, message_id in wave:
+                self.deleter.queue(channel_id, message_id)
+        if verdict:
+            self.spawn(self._enforce(message, verdict), f"policies-enforce-{message.id}")
+
+    def _spam_wave(
+        self, guild_id: int, content: str, message: discord.Message
+    ) -> list[tuple[int, int]]:
+        cfg = self.bot.configs.get(guild_id).section(SECTION).get("spam_wave") or {}
+        if not cfg.get("enabled", True):
+            return []
+        from bot.durations import parse_seconds
+
+        found = self.waves.observe(
+            guild_id, hash(normalize(content)), time.time(), message.channel.id, message.id,
+            message.author.id, int(cfg.get("messages", 10)), parse_seconds(cfg.get("window", "30s")),
+        )  # fmt: skip
+        if len(found) > 1:
+            self.spawn(self._wave_alert(message, len(found)), f"policies-wave-{message.id}")
+        return found
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        self._check_message(message, "message")
+
+    @commands.Cog.listener()
+    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
+        if before.content != after.content:
+            self._check_message(after, "edit")
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        if before.nick != after.nick and after.nick:
+            self.check_name(after, after.nick)
+
+    def check_name(self, member: discord.Member, name: str) -> None:
+        """Run the ``name`` rules on a nickname or username (join and change)."""
+        guild = member.guild
+        if member.id == self.bot.user.id or not self.bot.feature_enabled(guild.id, SECTION):
+            return
+        engine = self.engine_for(guild.id)
+        if engine is None:
+            return
+        verdict = engine.evaluate(name_facts(self.bot, member, name, time.time()), "name")
+        if verdict:
+            self.spawn(self._enforce_member(member, verdict, name), f"policies-name-{member.id}")
+
+    # -- carrying out a verdict ----------------------------------------------------------------
+    async def _enforce(self, message: discord.Message, verdict: Verdict) -> None:
+        plan = verdict.plan
+        if plan.delete:
+            self.deleter.queue(message.channel.id, message.id)
+            for channel_id, message_id in verdict.related:
+                self.deleter.queue(channel_id, message_id)
+        member = message.author
+        if isinstance(member, discord.Member):
+            await self._enforce_member(member, verdict, message.content, message)
+
+    async def _enforce_member(
+        self,
+        member: discord.Member,
+        verdict: Verdict,
+        text: str,
+        message: discord.Message | None = None,
+    ) -> None:
+        guild = member.guild
+        enforced = [h for h in verdict.hits if h.enforced]
+        hit = (enforced or list(verdict.hits))[0]
+        evidence = f"{hit.trigger}: {hit.matched} | {text[:120]}"
+        rules = ", ".join(dict.fromkeys(h.rule for h in enforced)) or hit.rule
+        if not enforced:
+            await self.bot.modlog.write(
+                guild, "policies.modlog.log_only", rule=hit.rule, user=f"{member} ({member.id})",
+                matched=hit.matched, channel=getattr(message.channel, "mention", "-") if message else "-",
+            )  # fmt: skip
+            return
+        plan = verdict.plan
+        engine = self.engine_for(guild.id)
+        reason = next(
+            (r.reason for r in (engine.rules if engine else ()) if r.name == hit.rule and r.reason),
+            None,
+        )
+        where = {"channel_id": message.channel.id, "message_id": message.id} if message else {}
+        case: Case | None = None
+        refused: str | None = None
+        p = plan.punishment
+        kind = ("tempban" if p.kind == "ban" and p.duration else p.kind) if p else "delete"
+        if not self.enforcer.recently_punished(guild.id, member.id, kind):
+            if p is not None:
+                try:
+                    case = await self.enforcer.punish(
+                        guild, member, kind, reason=reason or rules, duration=p.duration,
+                        purge=p.purge, rule=rules, evidence=evidence, points=verdict.points, **where,
+                    )  # fmt: skip
+                except UserError as exc:
+                    refused = self.bot.i18n.for_guild(guild, exc.message_key, **exc.fields)
+            elif plan.delete or plan.alert or plan.add_roles or plan.remove_roles:
+                new = NewCase(
+                    "delete" if plan.delete else "alert", member.id, rule=rules,
+                    reason=reason or rules, evidence=evidence, points=verdict.points, **where,
+                )  # fmt: skip
+                case = await self.store.open_case(guild.id, new)
+                self.bot.dispatch("infraction", case)
+        await self._roles(member, plan.add_roles, plan.remove_roles, rules)
+        if verdict.points and case is not None:
+            await self.enforcer.add_points(guild, member, verdict.points)
+        if plan.alert and case is not None:
+            await self._alert(member, case, hit, message, refused)
+
+    async def _roles(
+        self, member: discord.Member, add: frozenset[str], remove: frozenset[str], why: str
+    ) -> None:
+        if not add and not remove:
+            return
+        try:
+            checks.ensure_can_act(None, member, "role")
+        except UserError as exc:
+            log.warning("policies: cannot change roles of %s: %s", member.id, exc.message_key)
+            return
+        top = member.guild.me.top_role
+        for refs, method in ((add, member.add_roles), (remove, member.remove_roles)):
+            roles = [r for r in member.guild.roles if checks.role_matches(r, refs) and r < top]
+            if roles:
+                try:
+                    await method(*roles, reason=why[:512])
+                except discord.HTTPException as exc:
+                    log.warning("policies: role change on %s failed: %s", member.id, exc)
+
+    async def _alert(
+        self,
+        member: discord.Member,
+        case: Case,
+        hit: Any,
+        message: discord.Message | None,
+        refused: str | None,
+    ) -> None:
+        guild = member.guild
+        channel = alert_channel(self.bot, guild)
+        if channel is None:
+            return
+        t = self.enforcer.t
+        embed = discord.Embed(title=t(guild, "alert.title", rule=case.rule or "-", number=case.number),
+                              colour=discord.Colour.orange())  # fmt: skip
+        embed.add_field(name=t(guild, "alert.member"), value=f"{member.mention} ({member.id})")
+        embed.add_field(name=t(guild, "alert.action"), value=case.kind)
+        embed.add_field(
+            name=t(guild, "alert.matched"),
+            value=f"{hit.trigger}: {hit.matched}"[:1024],
+            inline=False,
+        )
+        if message is not None:
+            embed.add_field(
+                name=t(guild, "alert.message"),
+                value=f"[{message.content[:200] or '-'}]({message.jump_url})",
+                inline=False,
+            )
+        if refused:
+            embed.add_field(name=t(guild, "alert.refused"), value=refused[:1024], inline=False)
+        labels = {a: t(guild, f"alert.{a}") for a in ("confirm", "undo", "escalate")}
+        await channel.send(embed=embed, view=alert_buttons(case.number, labels),
+                           allowed_mentions=discord.AllowedMentions.none())  # fmt: skip
+
+    async def _wave_alert(self, message: discord.Message, count: int) -> None:
+        guild = message.guild
+        channel = alert_channel(self.bot, guild) if guild else None
+        if channel is not None and guild is not None:
+            await channel.send(
+                self.enforcer.t(guild, "wave", count=count, channel=message.channel.mention)
+            )
+
+    # -- alert buttons ---------------------------------------------------------------------------
+    async def alert_action(
+        self, interaction: discord.Interaction[Any], action: str, number: int
+    ) -> None:
+        """Confirm, undo or escalate the case of an alert (moderators)."""
+        guild = interaction.guild
+        assert guild is not None and isinstance(interaction.user, discord.Member)
+        case = await self.store.case(guild.id, number)
+        if case is None:
+            raise UserError("policies.case_unknown", number=number)
+        t = self.enforcer.t
+        if action == "undo":
+            await self.undo(guild, case, interaction.user)
+        elif action == "escalate":
+            reports = self.bot.modlog.channel_for(guild, "reports")
+            if reports is not None:
+                managers = self.bot.configs.get(guild.id).get("roles.managers", []) or []
+                pings = " ".join(r.mention for r in guild.roles if checks.role_matches(r, managers))
+                text = t(
+                    guild,
+                    "escalated",
+                    number=number,
+                    moderator=interaction.user.mention,
+                    managers=pings,
+                )
+                embeds = interaction.message.embeds if interaction.message else []
+                await reports.send(
+                    text, embeds=embeds[:1], allowed_mentions=discord.AllowedMentions(roles=True)
+                )
+        done = t(guild, f"alert.done_{action}", moderator=interaction.user.display_name)
+        embeds = interaction.message.embeds if interaction.message else []
+        if embeds:
+            embed = embeds[0]
+            embed.set_footer(text=done)
+            await interaction.response.edit_message(embed=embed, view=None)
+        else:
+            await interaction.response.send_message(done, ephemeral=True)
+
+    async def undo(self, guild: discord.Guild, case: Case, actor: discord.Member) -> None:
+        """Lift a case's punishment if it still holds, pardon it, and give its points back."""
+        member = guild.get_member(case.user_id)
+        if case.kind == "timeout" and member is not None and member.is_timed_out():
+            checks.ensure_can_act(actor, member, "untimeout")
+            await member.timeout(None, reason=f"{CASE_MARK}{case.number} undone by {actor}")
+        elif case.kind in ("ban", "tempban"):
+            try:
+                await self.enforcer.unban(
+                    guild, discord.Object(case.user_id), actor, f"undo #{case.number}"
+                )
+            except UserError:
+                pass  # already unbanned by someone: nothing to undo
+        await self.pardon(guild, case)
+
+    async def pardon(self, guild: discord.Guild, case: Case) -> bool:
+        """Mark the case pardoned and take its points back; False if it already was."""
+        if await self.store.pardon(guild.id, case.number) is None:
+            return False
+        member = guild.get_member(case.user_id)
+        if case.points and member is not None:
+            await self.enforcer.add_points(guild, member, -case.points)
+        return True
+
+    # -- timers ----------------------------------------------------------------------------------
+    async def _on_unban_timer(self, timer: Timer) -> None:
+        guild = self.bot.get_guild(timer.guild_id)
+        if guild is None:
+            return
+        user = discord.Object(int(timer.payload["user_id"]))
+        try:
+            ban = await guild.fetch_ban(user)
+        except discord.NotFound:
+            return  # unbanned by hand already: nothing to do
+        mark = f"{CASE_MARK}{timer.payload.get('case')}:"
+        if not (ban.reason or "").startswith(mark):
+            return  # banned again by someone else since: their decision stands
+        try:
+            await self.enforcer.unban(
+                guild, user, None, f"tempban #{timer.payload.get('case')} expired"
+            )
+        except UserError as exc:
+            log.warning(
+                "policies: tempban of %s in %s not lifted: %s", user.id, guild.id, exc.message_key
+            )
+
+    # -- /policy test -----------------------------------------------------------------------------
+    @policy.command(
+        name="test",
+        description="Which rules would fire on a text, and what would be done (moderators).",
+    )
+    @checks.moderator_only()
+    async def policy_test(self, interaction: discord.Interaction[Any], text: str) -> None:
+        """Explain the rules on ``text``; nothing is done (moderators)."""
+        guild = interaction.guild
+        assert guild is not None
+        engine = self.engine_for(guild.id)
+        t = self.enforcer.t
+        found = engine.explain(text) if engine else []
+        if not found:
+            await interaction.response.send_message(t(guild, "test.none"), ephemeral=True)
+            return
+        lines = [t(guild, "test.header")]
+        for hit, original in found:
+            mode = "" if hit.enforced else t(guild, "test.log_only")
+            lines.append(
+                t(
+                    guild,
+                    "test.line",
+                    rule=hit.rule,
+                    trigger=hit.trigger,
+                    matched=hit.matched,
+                    original=original,
+                )
+                + mode
+            )
+        plan = engine.plan_for([h for h, _ in found]) if engine else None
+        lines.append(t(guild, "test.plan", actions=", ".join(plan.describe()) if plan else "-"))
+        lines.append(t(guild, "test.nothing_done"))
+        await interaction.response.send_message("\n".join(lines)[:2000], ephemeral=True)

@@ -1,0 +1,227 @@
+"""Carrying out decisions on Discord: punishments, DMs, cases, points, ladder, alerts.
+
+Used by the automatic path (a verdict of the engine, in a background task) and by the manual
+commands alike, so both follow the same order: checks (hierarchy, permissions) first, then the
+DM announcing the action (only once nothing can refuse it any more), then the API call; if that
+call still fails, a correction follows the DM. Every action becomes a numbered case.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import discord
+
+from bot import checks
+from bot.durations import format_duration
+from bot.errors import UserError
+
+from .points import PointsPolicy, Step, add
+from .store import Case, NewCase, PoliciesStore
+
+log = logging.getLogger(__name__)
+
+UNBAN_TIMER = "policies_unban"
+TIMEOUT_TIMER = "policies_timeout_end"
+CASE_MARK = "Vigie case #"
+# A member punished moments ago by a rule is not punished again for the next copies of a burst.
+REPEAT_GRACE = 30.0
+_RANK = {"warn": 1, "timeout": 2, "kick": 3, "ban": 4, "tempban": 4}
+
+
+def audit_reason(number: int, reason: str | None) -> str:
+    """The audit-log reason; the case mark lets timers recognise their own bans."""
+    return f"{CASE_MARK}{number}: {reason or '-'}"[:512]
+
+
+class Enforcer:
+    """Performs moderation actions for one bot; no state but a short anti-repeat memory."""
+
+    def __init__(self, bot: Any, store: PoliciesStore) -> None:
+        self.bot = bot
+        self.store = store
+        self._recent: dict[tuple[int, int], tuple[int, float]] = {}
+
+    # -- helpers ----------------------------------------------------------------------------
+    def t(self, guild: discord.Guild, key: str, **fields: Any) -> str:
+        """A member-visible text in the guild's language."""
+        return self.bot.i18n.for_guild(guild, f"policies.{key}", **fields)
+
+    def section(self, guild_id: int) -> dict[str, Any]:
+        """The guild's policies section."""
+        return self.bot.configs.get(guild_id).section("policies")
+
+    async def dm(self, member: discord.abc.User, text: str) -> bool:
+        """Send a DM; False when the member does not accept them."""
+        try:
+            await member.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
+            return True
+        except discord.HTTPException:
+            return False
+
+    def recently_punished(self, guild_id: int, user_id: int, kind: str) -> bool:
+        """True if an equal or harsher punishment hit this member in the last seconds."""
+        now = time.monotonic()
+        seen = self._recent.get((guild_id, user_id))
+        if seen and seen[1] > now and seen[0] >= _RANK.get(kind, 0):
+            return True
+        if len(self._recent) > 10000:
+            self._recent = {k: v for k, v in self._recent.items() if v[1] > now}
+        self._recent[(guild_id, user_id)] = (_RANK.get(kind, 0), now + REPEAT_GRACE)
+        return False
+
+    # -- the one path for member actions ------------------------------------------------------
+    async def punish(
+        self,
+        guild: discord.Guild,
+        target: discord.Member | discord.User,
+        kind: str,
+        *,
+        actor: discord.Member | None = None,
+        reason: str | None = None,
+        duration: int | None = None,
+        purge: int = 0,
+        rule: str | None = None,
+        evidence: str | None = None,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+        points: int = 0,
+        notify: bool = True,
+    ) -> Case:
+        """Warn, note, timeout, kick, ban or tempban ``target``; returns the case.
+
+        Raises :class:`UserError` (nothing done, no DM) when a check refuses, and after a
+        failed API call (a correction DM follows the announcement).
+        """
+        member = target if isinstance(target, discord.Member) else None
+        action = {"tempban": "ban", "warn": None, "note": None}.get(kind, kind)
+        if action and member is not None:
+            checks.ensure_can_act(actor, member, action)
+        elif action and action != "ban":
+            raise UserError("policies.not_a_member")
+        elif action == "ban" and not (
+            guild.me.guild_permissions.ban_members or guild.me.guild_permissions.administrator
+        ):
+            raise UserError("errors.bot_missing_permission", permission="ban members")
+        if kind == "timeout":
+            duration = max(60, min(int(duration or 3600), 28 * 86400 - 60))
+        expires = time.time() + duration if duration and kind in ("timeout", "tempban") else None
+        new = NewCase(
+            kind=kind,
+            user_id=target.id,
+            moderator_id=actor.id if actor else None,
+            rule=rule,
+            reason=reason,
+            duration=duration if kind in ("timeout", "tempban") else None,
+            expires_at=expires,
+            evidence=evidence,
+            channel_id=channel_id,
+            message_id=message_id,
+            points=points,
+        )
+        case = await self.store.open_case(guild.id, new)
+        announced = False
+        dm_on = bool(self.section(guild.id).get("dm_members", True))
+        if notify and dm_on and kind != "note":
+            announced = await self.dm(target, self._announcement(guild, case))
+        try:
+            await self._call(guild, target, kind, case, purge)
+        except discord.HTTPException as exc:
+            if announced:
+                await self.dm(target, self.t(guild, "dm.correction", server=guild.name))
+            await self.store.pardon(guild.id, case.number)
+            log.warning("policies: %s of %s failed in guild %s: %s", kind, target.id, guild.id, exc)
+            raise UserError("policies.action_failed", action=kind, error=str(exc)[:200]) from exc
+        await self._after(guild, target, case)
+        return case
+
+    def _announcement(self, guild: discord.Guild, case: Case) -> str:
+        reason = case.reason or case.rule or self.t(guild, "no_reason")
+        duration = format_duration(case.duration) if case.duration else ""
+        return self.t(guild, f"dm.{case.kind}", server=guild.name, reason=reason, duration=duration)
+
+    async def _call(
+        self, guild: discord.Guild, target: Any, kind: str, case: Case, purge: int
+    ) -> None:
+        why = audit_reason(case.number, case.reason or case.rule)
+        if kind == "timeout":
+            await target.timeout(timedelta(seconds=case.duration or 3600), reason=why)
+        elif kind == "kick":
+            await target.kick(reason=why)
+        elif kind in ("ban", "tempban"):
+            await guild.ban(target, reason=why, delete_message_seconds=min(purge, 7 * 86400))
+
+    async def _after(self, guild: discord.Guild, target: Any, case: Case) -> None:
+        if case.kind == "tempban" and case.expires_at:
+            due = datetime.fromtimestamp(case.expires_at, UTC)
+            await self.bot.timers.schedule(
+                guild.id, UNBAN_TIMER, due, {"user_id": target.id, "case": case.number},
+                key=str(target.id),
+            )  # fmt: skip
+        if case.kind in ("ban", "kick"):
+            await self.bot.timers.cancel(guild.id, UNBAN_TIMER, str(target.id))
+        self.bot.dispatch("infraction", case)
+        self.bot.dispatch("analytics_event", guild.id, "case", user_id=target.id, value=1)
+        who = f"<@{case.moderator_id}>" if case.moderator_id else (case.rule or "Vigie")
+        await self.bot.modlog.write(
+            guild,
+            "policies.modlog.case",
+            number=case.number,
+            kind=case.kind,
+            user=f"{target} ({target.id})",
+            moderator=who,
+            reason=case.reason or case.rule or "-",
+        )
+
+    # -- points and the ladder -----------------------------------------------------------------
+    async def add_points(
+        self, guild: discord.Guild, member: discord.Member, amount: int
+    ) -> tuple[int, Case | None]:
+        """Add points; apply the ladder step crossed, if any. Returns (points, ladder case)."""
+        policy = PointsPolicy.from_section(self.section(guild.id).get("points"))
+        balance = await self.store.balance(guild.id, member.id)
+        balance, step = add(balance, amount, time.time(), policy)
+        await self.store.save_balance(guild.id, member.id, balance)
+        if step is None or amount <= 0:
+            return balance.points, None
+        return balance.points, await self._ladder(guild, member, step, balance.points)
+
+    async def _ladder(
+        self, guild: discord.Guild, member: discord.Member, step: Step, points: int
+    ) -> Case | None:
+        reason = self.t(guild, "ladder_reason", points=points)
+        kind = "tempban" if step.action == "ban" and step.duration else step.action
+        try:
+            return await self.punish(
+                guild, member, kind, reason=reason, duration=step.duration, rule="ladder"
+            )
+        except UserError as exc:
+            log.warning("policies: ladder step %s on %s refused: %s", step, member.id, exc)
+            return None
+
+    async def unban(
+        self, guild: discord.Guild, user: discord.abc.Snowflake, actor: discord.Member | None,
+        reason: str | None,
+    ) -> Case:  # fmt: skip
+        """Lift a ban (by hand or by timer) and record it."""
+        perms = guild.me.guild_permissions
+        if not (perms.ban_members or perms.administrator):
+            raise UserError("errors.bot_missing_permission", permission="ban members")
+        case = await self.store.open_case(
+            guild.id, NewCase("unban", user.id, actor.id if actor else None, reason=reason)
+        )
+        try:
+            await guild.unban(user, reason=audit_reason(case.number, reason))
+        except discord.NotFound as exc:
+            await self.store.pardon(guild.id, case.number)
+            raise UserError("policies.not_banned") from exc
+        await self.bot.timers.cancel(guild.id, UNBAN_TIMER, str(user.id))
+        await self.bot.modlog.write(
+            guild, "policies.modlog.case", number=case.number, kind="unban",
+            user=str(user.id), moderator=f"<@{actor.id}>" if actor else "Vigie",
+            reason=reason or "-",
+        )  # fmt: skip
+        return case
