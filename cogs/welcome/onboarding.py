@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot import checks
 from bot.durations import format_duration
 from bot.errors import UserError
 from cogs.welcome import gate, journey
@@ -328,34 +329,43 @@ class Onboarding:
         if record is None:
             return
         state, actions = gate.on_remove_due(record.gate_state, still_member=member is not None)
-        if state is not record.gate_state:
-            await self.store.set_gate_state(guild.id, user_id, state, only_from=gate.OPEN_STATES)
         if member is None or not any(isinstance(a, RemoveMember) for a in actions):
+            if state is not record.gate_state:
+                await self.store.set_gate_state(
+                    guild.id, user_id, state, only_from=gate.OPEN_STATES
+                )
             return
         config = self.cog.config(guild.id)
         locale = self.bot.i18n.locale_for(guild)
+        try:
+            # Hierarchy and the bot's Kick Members permission, checked before any API call
+            # (and before the DM: nobody is told they were removed when they were not).
+            checks.ensure_can_act(None, member, "kick")
+        except UserError as refusal:
+            await self.bot.modlog.write(
+                guild,
+                "welcome.log.remove_failed",
+                member=member.mention,
+                reason=self.bot.i18n.t(locale, refusal.message_key, **refusal.fields),
+            )
+            return  # still gated: the member can accept, a moderator can act
+        # Claim the removal first: a double fire after a crash removes and DMs once.
+        if not await self.store.set_gate_state(
+            guild.id, user_id, state, only_from=gate.OPEN_STATES
+        ):
+            return
         delay = format_duration(config.remove_after) if config.remove_after else "-"
         key = "welcome.removed_dm" if config.invite else "welcome.removed_dm_no_invite"
         text = self.bot.i18n.t(
             locale, key, server=guild.name, delay=delay, invite=config.invite or ""
         )
-        # DM first: once removed, the bot shares no server with them and cannot write.
-        dm = Greeting(text[:2000], None, None)
+        # DM before the kick: once removed, the bot shares no server with them and cannot write.
         if not record.dm_failed:
-            await self.cog.greeter.send_dm(member, dm)
-        reason = self.bot.i18n.t(locale, "welcome.removed_reason", delay=delay)
-        me = guild.me
-        if me is None or not (me.guild_permissions.kick_members and member.top_role < me.top_role):
-            await self.bot.modlog.write(
-                guild,
-                "welcome.log.remove_failed",
-                member=member.mention,
-                reason=self.bot.i18n.t(locale, "welcome.reason.forbidden"),
-            )
-            return
+            await self.cog.greeter.send_dm(member, Greeting(text[:2000], None, None))
         try:
-            await member.kick(reason=reason)
+            await member.kick(reason=self.bot.i18n.t(locale, "welcome.removed_reason", delay=delay))
         except discord.HTTPException as exc:
+            await self.store.set_gate_state(guild.id, user_id, record.gate_state)
             await self.bot.modlog.write(
                 guild, "welcome.log.remove_failed", member=member.mention, reason=str(exc)[:200]
             )
