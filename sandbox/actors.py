@@ -94,6 +94,8 @@ class Actor:
         """Post a message (MESSAGE_CREATE). `channel` is "#name", "dm", an id or a Channel."""
         ch = self._where(channel)
         self._check(ch, P.SEND_MESSAGES_IN_THREADS if ch.is_thread else P.SEND_MESSAGES)
+        if self.sb.world.slowmode_wait(ch, self.member) > 0:
+            raise PermissionError(f"slowmode: {self.name} must wait before posting in #{ch.name}")
         users, roles, everyone = mentions_for(self.sb, content, None, reply_to)
         ref = None
         if reply_to is not None:

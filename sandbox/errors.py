@@ -9,13 +9,17 @@ class ApiError(Exception):
     """Raised by a route handler; becomes Discord's `{"message", "code"[, "errors"]}` answer."""
 
     def __init__(
-        self, status: int, code: int, message: str, errors: dict[str, Any] | None = None
+        self, status: int, code: int, message: str, errors: dict[str, Any] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.errors = status, code, message, errors
+        self.retry_after = retry_after  # for 429s (slowmode)
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"message": self.message, "code": self.code}
+        if self.retry_after is not None:
+            body.update(retry_after=self.retry_after, **{"global": False})
         if self.errors is not None:
             body["errors"] = self.errors
         return body

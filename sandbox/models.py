@@ -149,6 +149,7 @@ class Message:
     type: int = 0
     tts: bool = False
     pinned: bool = False
+    pinned_at: datetime | None = None
     timestamp: datetime = field(default_factory=now)
     edited_timestamp: datetime | None = None
     # emoji key ("👍" or "name:id") -> user ids, in insertion order

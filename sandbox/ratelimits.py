@@ -103,7 +103,9 @@ class RateLimiter:
                     is_global=True,
                 )
             glob.count += 1
-        refused = self.config.enabled and win.count >= win.limit
+        # Interaction callbacks have no per-route limit worth modelling.
+        refused = self.config.enabled and win.count >= win.limit \
+            and not template.startswith("/interactions/")
         if not refused:
             win.count += 1
         reset_after = max(win.reset_at() - now, 0.0)

@@ -143,7 +143,10 @@ class ApiServer:
         try:
             result = await rt.handler(ctx)
         except ApiError as exc:
-            return json_response(exc.status, exc.body(), verdict.headers)
+            headers = dict(verdict.headers)
+            if exc.status == 429:  # discord.py needs `Via` to trust a 429
+                headers.update({"Via": "1.1 google", "X-RateLimit-Scope": "user"})
+            return json_response(exc.status, exc.body(), headers)
         status, payload = result if isinstance(result, tuple) else (200, result)
         record.response = payload
         return json_response(status, payload, verdict.headers)

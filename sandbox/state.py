@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -50,6 +51,7 @@ class World:
         self.guilds: dict[int, Guild] = {}
         self.dm_channels: dict[int, Channel] = {}  # by channel id
         self.messages: dict[int, dict[int, Message]] = {}  # channel id -> id -> message
+        self.last_post: dict[tuple[int, int], float] = {}  # (channel, user) -> monotonic
         bot = self.create_user(bot_name, bot=True)
         app_id = bot.id
         token = f"{secrets.token_urlsafe(18)}.{secrets.token_urlsafe(6)}.{secrets.token_urlsafe(27)}"
@@ -82,6 +84,10 @@ class World:
 
     def bot_member(self, guild: Guild) -> Member | None:
         return guild.members.get(self.bot.id)
+
+    def bot_member_of(self, channel: Channel) -> Member | None:
+        guild = self.guild_of(channel)
+        return guild.members.get(self.bot.id) if guild else None
 
     # ---- creation --------------------------------------------------------------------------
     def create_user(self, username: str, *, bot: bool = False) -> User:
@@ -190,6 +196,22 @@ class World:
     def member_updated(self, guild: Guild, member: Member) -> None:
         self.bus.emit("GUILD_MEMBER_UPDATE", {**S.member(member), "guild_id": str(guild.id)})
 
+    def slowmode_wait(self, channel: Channel, member: Member | None) -> float:
+        """Seconds `member` must still wait to post in `channel` (0 when free to post).
+
+        Members who can manage messages or the channel are exempt, as on Discord."""
+        if not channel.rate_limit_per_user or member is None:
+            return 0.0
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id else None
+        if guild is None:
+            return 0.0
+        if P.channel_permissions(guild, member, channel) & (P.MANAGE_MESSAGES | P.MANAGE_CHANNELS):
+            return 0.0
+        last = self.last_post.get((channel.id, member.id))
+        if last is None:
+            return 0.0
+        return max(0.0, last + channel.rate_limit_per_user - time.monotonic())
+
     # ---- messages --------------------------------------------------------------------------
     def message_json(self, msg: Message, *, gateway: bool = False) -> dict[str, Any]:
         guild = self.guilds.get(msg.guild_id) if msg.guild_id else None
@@ -215,6 +237,8 @@ class World:
             raise KeyError(msg.channel_id)
         msg.guild_id = channel.guild_id
         self.messages.setdefault(channel.id, {})[msg.id] = msg
+        if msg.webhook_id is None:
+            self.last_post[(channel.id, msg.author.id)] = time.monotonic()
         if not msg.ephemeral:
             channel.last_message_id = msg.id
             if channel.is_thread:
@@ -227,10 +251,13 @@ class World:
             self.bus.emit("MESSAGE_CREATE", self.message_json(msg, gateway=True), exempt=exempt)
         return msg
 
-    def edit_message(self, msg: Message, **changes: Any) -> Message:
+    def edit_message(self, msg: Message, *, touch: bool = True, **changes: Any) -> Message:
+        """Apply changes and dispatch MESSAGE_UPDATE; `touch` sets edited_timestamp (not for
+        pins, which Discord also reports as an update)."""
         for key, value in changes.items():
             setattr(msg, key, value)
-        msg.edited_timestamp = now()
+        if touch:
+            msg.edited_timestamp = now()
         if not msg.ephemeral:
             exempt = frozenset({msg.author.id, *msg.mentions})
             self.bus.emit("MESSAGE_UPDATE", self.message_json(msg, gateway=True), exempt=exempt)

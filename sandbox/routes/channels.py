@@ -247,11 +247,22 @@ async def typing(ctx: Ctx) -> Any:
     return 204, None
 
 
+def _pins_event(ctx: Ctx, channel: Channel) -> None:
+    data: dict[str, Any] = {"channel_id": str(channel.id), "last_pin_timestamp": S.iso(now())}
+    if channel.guild_id:
+        data["guild_id"] = str(channel.guild_id)
+    ctx.world.bus.emit("CHANNEL_PINS_UPDATE", data)
+
+
 @route("PUT", "/channels/{channel_id}/messages/pins/{message_id}")
 async def pin(ctx: Ctx) -> Any:
     channel = get_channel(ctx)
     require(ctx, channel, P.MANAGE_MESSAGES)
-    get_message(ctx, channel).pinned = True
+    msg = get_message(ctx, channel)
+    if not msg.pinned:
+        msg.pinned, msg.pinned_at = True, now()
+        ctx.world.edit_message(msg, touch=False)
+        _pins_event(ctx, channel)
     return 204, None
 
 
@@ -259,5 +270,26 @@ async def pin(ctx: Ctx) -> Any:
 async def unpin(ctx: Ctx) -> Any:
     channel = get_channel(ctx)
     require(ctx, channel, P.MANAGE_MESSAGES)
-    get_message(ctx, channel).pinned = False
+    msg = get_message(ctx, channel)
+    if msg.pinned:
+        msg.pinned, msg.pinned_at = False, None
+        ctx.world.edit_message(msg, touch=False)
+        _pins_event(ctx, channel)
     return 204, None
+
+
+@route("GET", "/channels/{channel_id}/messages/pins")
+async def list_pins(ctx: Ctx) -> Any:
+    channel = get_channel(ctx)
+    require(ctx, channel, P.READ_MESSAGE_HISTORY)
+    pinned = sorted((m for m in ctx.world.messages.get(channel.id, {}).values() if m.pinned),
+                    key=lambda m: m.pinned_at or now(), reverse=True)
+    if "before" in ctx.query:
+        from sandbox.state import parse_time
+
+        before = parse_time(ctx.query["before"])
+        pinned = [m for m in pinned if m.pinned_at and before and m.pinned_at < before]
+    limit = max(1, min(int(ctx.query.get("limit", 50)), 50))
+    return {"items": [{"pinned_at": S.iso(m.pinned_at), "message": ctx.world.message_json(m)}
+                      for m in pinned[:limit]],
+            "has_more": len(pinned) > limit}

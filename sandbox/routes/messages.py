@@ -25,6 +25,10 @@ async def create_message(ctx: Ctx) -> Any:
     require(ctx, channel, need)
     if channel.is_thread and channel.locked:
         raise ApiError(400, 50083, "Thread is archived")
+    wait = ctx.world.slowmode_wait(channel, ctx.world.bot_member_of(channel))
+    if wait > 0:
+        raise ApiError(429, 20016, "This action cannot be performed due to slowmode rate limit.",
+                       retry_after=round(wait, 3))
     msg = build_message(ctx.sb, channel, ctx.world.bot, ctx.json, ctx.files)
     ctx.world.add_message(msg)
     return ctx.world.message_json(msg)
@@ -152,6 +156,22 @@ async def list_reactors(ctx: Ctx) -> Any:
     msg = get_message(ctx, channel)
     ids = msg.reactions.get(_emoji_key(ctx.params["emoji_name"]), [])
     return [S.user(ctx.world.users[i]) for i in ids if i in ctx.world.users]
+
+
+@route("DELETE", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}")
+async def clear_emoji(ctx: Ctx) -> Any:
+    channel = get_channel(ctx)
+    require(ctx, channel, P.MANAGE_MESSAGES)
+    msg = get_message(ctx, channel)
+    key = _emoji_key(ctx.params["emoji_name"])
+    if msg.reactions.pop(key, None):
+        from sandbox import serializers as S
+
+        data = {"channel_id": str(channel.id), "message_id": str(msg.id), "emoji": S._emoji(key)}
+        if channel.guild_id:
+            data["guild_id"] = str(channel.guild_id)
+        ctx.world.bus.emit("MESSAGE_REACTION_REMOVE_EMOJI", data)
+    return 204, None
 
 
 @route("DELETE", "/channels/{channel_id}/messages/{message_id}/reactions")
