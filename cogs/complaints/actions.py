@@ -63,9 +63,16 @@ async def open_ticket(
         await _check_member_may_open(desk, guild, member)
     moment = now()
     draft = tk.new_ticket(
-        guild_id=guild.id, number=0, member_id=member.id, opened_by=opened_by.id,
-        subject=subject.strip()[:100], category=category_key, priority=priority, now=moment,
-        kind=kind, other_party_id=other.id if other else None,
+        guild_id=guild.id,
+        number=0,
+        member_id=member.id,
+        opened_by=opened_by.id,
+        subject=subject.strip()[:100],
+        category=category_key,
+        priority=priority,
+        now=moment,
+        kind=kind,
+        other_party_id=other.id if other else None,
     )
     ticket = await desk.store.create(draft, description)
     assert ticket.id is not None
@@ -80,13 +87,26 @@ async def open_ticket(
     _, attached = await desk.transition(guild.id, ticket.id, lambda t: tk.attach(t, place.id))
     ticket = attached or ticket
     desk.watch(ticket)
-    await desk.record(ticket, "open", opened_by, description, subject=ticket.subject,
-                      priority=ticket.priority, category=category_key)
-    role = places.tier_role(guild, config, 0)
-    category_label = desk.t(guild, "complaints.dispute_category") if kind is Kind.DISPUTE else (
-        config.category_by_key(category_key).label(desk.bot.i18n.locale_for(guild))  # type: ignore[union-attr]
+    await desk.record(
+        ticket,
+        "open",
+        opened_by,
+        description,
+        subject=ticket.subject,
+        priority=ticket.priority,
+        category=category_key,
     )
-    embed = discord.Embed(title=f"#{ticket.number} · {ticket.subject}", description=description[:4000])
+    role = places.tier_role(guild, config, 0)
+    category_label = (
+        desk.t(guild, "complaints.dispute_category")
+        if kind is Kind.DISPUTE
+        else (
+            config.category_by_key(category_key).label(desk.bot.i18n.locale_for(guild))  # type: ignore[union-attr]
+        )
+    )
+    embed = discord.Embed(
+        title=f"#{ticket.number} · {ticket.subject}", description=description[:4000]
+    )
     embed.add_field(name=desk.t(guild, "complaints.transcript.category"), value=category_label)
     embed.add_field(
         name=desk.t(guild, "complaints.transcript.priority"),
@@ -94,13 +114,23 @@ async def open_ticket(
     )
     key = "complaints.opened.dispute" if kind is Kind.DISPUTE else "complaints.opened.complaint"
     text = desk.t(
-        guild, key, number=ticket.number, member=member.mention,
-        other=other.mention if other else "", role=effects.role_mention(role, config.tiers[0].name),
+        guild,
+        key,
+        number=ticket.number,
+        member=member.mention,
+        other=other.mention if other else "",
+        role=effects.role_mention(role, config.tiers[0].name),
     )
     actions = [*HANDLING, "state"] if kind is Kind.DISPUTE else list(HANDLING)
     view = ticket_view(ticket.id, button_labels(desk, guild), actions)
-    await effects.say(place, text, embed=embed, view=view, roles=[role],
-                      users=[member.id, other.id if other else None])
+    await effects.say(
+        place,
+        text,
+        embed=embed,
+        view=view,
+        roles=[role],
+        users=[member.id, other.id if other else None],
+    )
     await desk.arm(ticket)
     desk.bot.dispatch("complaint_opened", ticket)
     return ticket
@@ -128,21 +158,29 @@ async def claim(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_
     desk.require_staff(actor, desk.config(guild.id))
     _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.claim(t, actor.id))
     assert new is not None
-    await effects.say(await _place(desk, guild, new),
-                      desk.t(guild, "complaints.claimed", by=actor.mention, number=new.number))
+    await effects.say(
+        await _place(desk, guild, new),
+        desk.t(guild, "complaints.claimed", by=actor.mention, number=new.number),
+    )
     await desk.record(new, "claim", actor)
     desk.bot.dispatch("complaint_claimed", new, actor.id)
     return new
 
 
-async def unclaim(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int) -> Ticket:
+async def unclaim(
+    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int
+) -> Ticket:
     """Give the ticket back to its tier (the claimant, or a manager)."""
     desk.require_staff(actor, desk.config(guild.id))
     force = privilege_of(desk.bot, actor) >= Privilege.MANAGER
-    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.unclaim(t, actor.id, force=force))
+    _, new = await desk.transition(
+        guild.id, ticket_id, lambda t: tk.unclaim(t, actor.id, force=force)
+    )
     assert new is not None
-    await effects.say(await _place(desk, guild, new),
-                      desk.t(guild, "complaints.unclaimed", by=actor.mention, number=new.number))
+    await effects.say(
+        await _place(desk, guild, new),
+        desk.t(guild, "complaints.unclaimed", by=actor.mention, number=new.number),
+    )
     await desk.record(new, "unclaim", actor)
     return new
 
@@ -174,14 +212,18 @@ async def set_priority(
     _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.set_priority(t, priority))
     assert new is not None
     label = desk.t(guild, f"complaints.priority.{priority}")
-    await effects.say(await _place(desk, guild, new),
-                      desk.t(guild, "complaints.priority_set", by=actor.mention, priority=label))
+    await effects.say(
+        await _place(desk, guild, new),
+        desk.t(guild, "complaints.priority_set", by=actor.mention, priority=label),
+    )
     await desk.record(new, "priority", actor, priority=label)
     await desk.arm(new)
     return new
 
 
-async def note(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, text: str) -> Ticket:
+async def note(
+    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, text: str
+) -> Ticket:
     """An internal note: kept in the staff history and posted to the staff log only."""
     config = desk.config(guild.id)
     desk.require_staff(actor, config)
@@ -190,15 +232,20 @@ async def note(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_i
         raise UserError("complaints.errors.note_required")
     await desk.record(ticket, "note", actor, text.strip(), internal=True)
     channel = resolve_channel(guild, config.staff_log_channel)
-    line = desk.t(guild, "complaints.note_posted", number=ticket.number, by=actor.mention,
-                  text=text.strip())
+    line = desk.t(
+        guild, "complaints.note_posted", number=ticket.number, by=actor.mention, text=text.strip()
+    )
     await effects.say(channel, line)
     return ticket
 
 
 async def participant(
-    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int,
-    member: discord.Member, add: bool,
+    desk: Desk,
+    guild: discord.Guild,
+    actor: discord.Member,
+    ticket_id: int,
+    member: discord.Member,
+    add: bool,
 ) -> Ticket:
     """Let someone into the ticket, or take them out (staff)."""
     desk.require_staff(actor, desk.config(guild.id))
@@ -218,12 +265,18 @@ async def participant(
 
 
 async def close(
-    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, resolution: str,
+    desk: Desk,
+    guild: discord.Guild,
+    actor: discord.Member,
+    ticket_id: int,
+    resolution: str,
     case: str | None = None,
 ) -> Ticket:
     """Close with a resolution (staff); a dispute's outcome may link to a policy case."""
     desk.require_staff(actor, desk.config(guild.id))
-    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.close(t, actor.id, now(), resolution))
+    _, new = await desk.transition(
+        guild.id, ticket_id, lambda t: tk.close(t, actor.id, now(), resolution)
+    )
     assert new is not None and new.id is not None
     if case:
         await desk.store.set_policy_case(guild.id, new.id, case.strip()[:40])
@@ -234,7 +287,12 @@ async def close(
 
 
 async def finish(
-    desk: Desk, guild: discord.Guild, ticket: Ticket, actor: Any, *, case: str | None = None,
+    desk: Desk,
+    guild: discord.Guild,
+    ticket: Ticket,
+    actor: Any,
+    *,
+    case: str | None = None,
     place_gone: bool = False,
 ) -> None:
     """The effects of a close: stop following, tell the member, lock, transcripts, event."""
@@ -243,8 +301,13 @@ async def finish(
     await desk.arm(ticket)  # closed: cancels the pending deadline
     place = None if place_gone else await _place(desk, guild, ticket)
     if place is not None:
-        text = desk.t(guild, "complaints.closed", number=ticket.number,
-                      by=getattr(actor, "mention", "Vigie"), resolution=ticket.resolution or "")
+        text = desk.t(
+            guild,
+            "complaints.closed",
+            number=ticket.number,
+            by=getattr(actor, "mention", "Vigie"),
+            resolution=ticket.resolution or "",
+        )
         if case:
             text += "\n" + desk.t(guild, "complaints.case_link", case=case)
         view = None
@@ -266,23 +329,34 @@ async def reopen(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket
     if actor.id not in ticket.parties():
         desk.require_staff(actor, config)
     moment = now()
-    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.reopen(t, moment, config.reopen_window))
+    _, new = await desk.transition(
+        guild.id, ticket_id, lambda t: tk.reopen(t, moment, config.reopen_window)
+    )
     assert new is not None
     desk.watch(new)
     place = await _place(desk, guild, new)
     if place is not None:
         await places.set_closed(place, new, False)
     role = places.tier_role(guild, config, new.tier)
-    await effects.say(place, desk.t(guild, "complaints.reopened", by=actor.mention,
-                                    role=effects.role_mention(role, effects.tier_name(config, new.tier))),
-                      roles=[role])
+    await effects.say(
+        place,
+        desk.t(
+            guild,
+            "complaints.reopened",
+            by=actor.mention,
+            role=effects.role_mention(role, effects.tier_name(config, new.tier)),
+        ),
+        roles=[role],
+    )
     await desk.record(new, "reopen", actor)
     await desk.arm(new)
     desk.bot.dispatch("complaint_reopened", new)
     return new
 
 
-async def state(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, text: str) -> Ticket:
+async def state(
+    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, text: str
+) -> Ticket:
     """A party's view in a dispute (one each; stating again replaces it)."""
     ticket = await desk.get(guild.id, ticket_id)
     if ticket.kind is not Kind.DISPUTE:
@@ -294,14 +368,20 @@ async def state(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_
     assert ticket.id is not None
     await desk.store.state(guild.id, ticket.id, actor.id, text.strip(), now())
     await desk.record(ticket, "statement", actor, text.strip())
-    await effects.say(await _place(desk, guild, ticket),
-                      desk.t(guild, "complaints.statement", who=actor.mention, text=text.strip()))
+    await effects.say(
+        await _place(desk, guild, ticket),
+        desk.t(guild, "complaints.statement", who=actor.mention, text=text.strip()),
+    )
     return ticket
 
 
 async def rate(
-    desk: Desk, guild: discord.Guild, actor: discord.Member | discord.User, ticket_id: int,
-    score: int, comment: str,
+    desk: Desk,
+    guild: discord.Guild,
+    actor: discord.Member | discord.User,
+    ticket_id: int,
+    score: int,
+    comment: str,
 ) -> Ticket:
     """The member's satisfaction, once, after the close."""
     ticket = await desk.get(guild.id, ticket_id)

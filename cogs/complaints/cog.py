@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -12,9 +12,9 @@ from discord.ext import commands
 from bot.user_error import UserError
 
 from . import actions, reports
+from .buttons import ButtonHandlers, _member
 from .desk import TIMER_KIND, Desk
 from .store import ComplaintsStore
-from .tickets import Kind
 from .views import Field, FormModal, RateButton, TicketButton
 
 if TYPE_CHECKING:
@@ -22,17 +22,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PRIORITY_CHOICES = [app_commands.Choice(name=p, value=p) for p in ("low", "normal", "high", "urgent")]
+PRIORITY_CHOICES = [
+    app_commands.Choice(name=p, value=p) for p in ("low", "normal", "high", "urgent")
+]
 MODERATE = discord.Permissions(moderate_members=True)
+NUMBER = "Ticket number (default: the ticket of this thread)"
+REASON = "Why: the tier will read it"
 
 
-def _member(interaction: discord.Interaction) -> discord.Member:
-    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
-        raise UserError("errors.guild_only")
-    return interaction.user
-
-
-class ComplaintsCog(commands.Cog, name="complaints"):
+class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
     """Complaints and disputes: private tickets handled by staff tiers, with deadlines.
 
     Any member may open a complaint or ask for mediation; moderators (or any tier role)
@@ -40,12 +38,15 @@ class ComplaintsCog(commands.Cog, name="complaints"):
     """
 
     ticket = app_commands.Group(
-        name="ticket", description="Handle a ticket (staff; the member may reopen).",
+        name="ticket",
+        description="Handle a ticket (staff; the member may reopen).",
         guild_only=True,
     )
     tickets = app_commands.Group(
-        name="tickets", description="Ticket queue, figures and tickets for others (moderators).",
-        guild_only=True, default_permissions=MODERATE,
+        name="tickets",
+        description="Ticket queue, figures and tickets for others (moderators).",
+        guild_only=True,
+        default_permissions=MODERATE,
     )
 
     def __init__(self, bot: Vigie) -> None:
@@ -65,9 +66,6 @@ class ComplaintsCog(commands.Cog, name="complaints"):
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def t(self, interaction: discord.Interaction, key: str, **fields: Any) -> str:
-        return self.desk.t(interaction, key, **fields)
-
     async def _ticket_id(self, interaction: discord.Interaction, number: int | None) -> int:
         """The ticket named by ``number``, else the one whose thread this is."""
         assert interaction.guild_id is not None
@@ -76,16 +74,12 @@ class ComplaintsCog(commands.Cog, name="complaints"):
         else:
             found = await self.store.by_channel(interaction.guild_id, interaction.channel_id or 0)
         if found is None or found.id is None:
-            raise UserError("complaints.errors.no_ticket_here" if number is None
-                            else "complaints.errors.no_ticket")
+            raise UserError(
+                "complaints.errors.no_ticket_here"
+                if number is None
+                else "complaints.errors.no_ticket"
+            )
         return found.id
-
-    async def _reply(self, interaction: discord.Interaction, key: str, **fields: Any) -> None:
-        text = self.t(interaction, key, **fields)
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
 
     def _open_form(self, interaction: discord.Interaction, *, with_category: bool) -> list[Field]:
         config = self.desk.config(interaction.guild_id or 0)
@@ -95,15 +89,24 @@ class ComplaintsCog(commands.Cog, name="complaints"):
         fields = [Field("subject", self.t(interaction, "complaints.form.subject"), max_length=100)]
         if with_category:
             options = tuple((c.key, c.label(locale)) for c in config.categories)
-            fields.append(Field("category", self.t(interaction, "complaints.form.category"),
-                                options=options))
-        fields.append(Field("description", self.t(interaction, "complaints.form.description"),
-                            long=True, max_length=2000))
+            fields.append(
+                Field("category", self.t(interaction, "complaints.form.category"), options=options)
+            )
+        fields.append(
+            Field(
+                "description",
+                self.t(interaction, "complaints.form.description"),
+                long=True,
+                max_length=2000,
+            )
+        )
         return fields
 
     # -- opening --------------------------------------------------------------------------------
 
-    @app_commands.command(name="complaint", description="Open a private complaint ticket with the staff (any member).")
+    @app_commands.command(
+        name="complaint", description="Open a private complaint ticket with the staff (any member)."
+    )
     @app_commands.guild_only()
     async def complaint(self, interaction: discord.Interaction) -> None:
         """Open a private complaint: a form, then a private thread with you and the staff."""
@@ -113,18 +116,30 @@ class ComplaintsCog(commands.Cog, name="complaints"):
         async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
             await inter.response.defer(ephemeral=True, thinking=True)
             ticket = await actions.open_ticket(
-                self.desk, guild=member.guild, where=inter.channel, member=member,
-                opened_by=member, subject=values["subject"], description=values["description"],
+                self.desk,
+                guild=member.guild,
+                where=inter.channel,
+                member=member,
+                opened_by=member,
+                subject=values["subject"],
+                description=values["description"],
                 category_key=values.get("category"),
             )
-            await self._reply(inter, "complaints.opened.reply", number=ticket.number,
-                              place=f"<#{ticket.channel_id}>")
+            await self._reply(
+                inter,
+                "complaints.opened.reply",
+                number=ticket.number,
+                place=f"<#{ticket.channel_id}>",
+            )
 
         await interaction.response.send_modal(
             FormModal(self.t(interaction, "complaints.form.title"), fields, submit)
         )
 
-    @app_commands.command(name="dispute", description="Ask the staff to mediate a disagreement with another member (any member).")
+    @app_commands.command(
+        name="dispute",
+        description="Ask the staff to mediate a disagreement with another member (any member).",
+    )
     @app_commands.describe(member="The other member of the disagreement")
     @app_commands.guild_only()
     async def dispute(self, interaction: discord.Interaction, member: discord.Member) -> None:
@@ -134,37 +149,63 @@ class ComplaintsCog(commands.Cog, name="complaints"):
             raise UserError("complaints.errors.bad_party")
         await self._dispute_form(interaction, me, member, opened_by=me)
 
-    async def _dispute_form(self, interaction: discord.Interaction, first: discord.Member,
-                            second: discord.Member, *, opened_by: discord.Member) -> None:
+    async def _dispute_form(
+        self,
+        interaction: discord.Interaction,
+        first: discord.Member,
+        second: discord.Member,
+        *,
+        opened_by: discord.Member,
+    ) -> None:
         self._open_form(interaction, with_category=False)
         fields = [
             Field("subject", self.t(interaction, "complaints.form.subject"), max_length=100),
-            Field("statement", self.t(interaction, "complaints.form.statement"), long=True,
-                  max_length=2000),
+            Field(
+                "statement",
+                self.t(interaction, "complaints.form.statement"),
+                long=True,
+                max_length=2000,
+            ),
         ]
 
         async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
             await inter.response.defer(ephemeral=True, thinking=True)
             ticket = await actions.open_ticket(
-                self.desk, guild=first.guild, where=inter.channel, member=first,
-                opened_by=opened_by, subject=values["subject"], description=values["statement"],
+                self.desk,
+                guild=first.guild,
+                where=inter.channel,
+                member=first,
+                opened_by=opened_by,
+                subject=values["subject"],
+                description=values["statement"],
                 other=second,
             )
             if opened_by.id == first.id:
                 assert ticket.id is not None
                 await actions.state(self.desk, first.guild, first, ticket.id, values["statement"])
-            await self._reply(inter, "complaints.opened.reply", number=ticket.number,
-                              place=f"<#{ticket.channel_id}>")
+            await self._reply(
+                inter,
+                "complaints.opened.reply",
+                number=ticket.number,
+                place=f"<#{ticket.channel_id}>",
+            )
 
         await interaction.response.send_modal(
             FormModal(self.t(interaction, "complaints.form.dispute_title"), fields, submit)
         )
 
     @tickets.command(name="open", description="Open a ticket on behalf of a member (moderators).")
-    @app_commands.describe(member="The member the ticket is for", priority="Starting priority (default: the category's)")
+    @app_commands.describe(
+        member="The member the ticket is for",
+        priority="Starting priority (default: the category's)",
+    )
     @app_commands.choices(priority=PRIORITY_CHOICES)
-    async def tickets_open(self, interaction: discord.Interaction, member: discord.Member,
-                           priority: app_commands.Choice[str] | None = None) -> None:
+    async def tickets_open(
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member,
+        priority: app_commands.Choice[str] | None = None,
+    ) -> None:
         """Open a ticket for a member (moderators): you are added to it with them."""
         staff = _member(interaction)
         self.desk.require_staff(staff, self.desk.config(staff.guild.id))
@@ -173,21 +214,34 @@ class ComplaintsCog(commands.Cog, name="complaints"):
         async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
             await inter.response.defer(ephemeral=True, thinking=True)
             ticket = await actions.open_ticket(
-                self.desk, guild=staff.guild, where=inter.channel, member=member, opened_by=staff,
-                subject=values["subject"], description=values["description"],
-                category_key=values.get("category"), priority=priority.value if priority else None,
+                self.desk,
+                guild=staff.guild,
+                where=inter.channel,
+                member=member,
+                opened_by=staff,
+                subject=values["subject"],
+                description=values["description"],
+                category_key=values.get("category"),
+                priority=priority.value if priority else None,
             )
-            await self._reply(inter, "complaints.opened.reply", number=ticket.number,
-                              place=f"<#{ticket.channel_id}>")
+            await self._reply(
+                inter,
+                "complaints.opened.reply",
+                number=ticket.number,
+                place=f"<#{ticket.channel_id}>",
+            )
 
         await interaction.response.send_modal(
             FormModal(self.t(interaction, "complaints.form.title"), fields, submit)
         )
 
-    @tickets.command(name="dispute", description="Open a mediation between two members (moderators).")
+    @tickets.command(
+        name="dispute", description="Open a mediation between two members (moderators)."
+    )
     @app_commands.describe(first="One member", second="The other member")
-    async def tickets_dispute(self, interaction: discord.Interaction, first: discord.Member,
-                              second: discord.Member) -> None:
+    async def tickets_dispute(
+        self, interaction: discord.Interaction, first: discord.Member, second: discord.Member
+    ) -> None:
         """Open a mediation ticket between two members (moderators)."""
         staff = _member(interaction)
         self.desk.require_staff(staff, self.desk.config(staff.guild.id))
@@ -198,73 +252,144 @@ class ComplaintsCog(commands.Cog, name="complaints"):
     # -- handling commands ----------------------------------------------------------------------
 
     @ticket.command(name="claim", description="Take this ticket (staff).")
+    @app_commands.describe(number=NUMBER)
     async def claim(self, interaction: discord.Interaction, number: int | None = None) -> None:
         """Take the ticket (staff): you become its handler."""
-        ticket = await actions.claim(self.desk, _member(interaction).guild, _member(interaction),
-                                     await self._ticket_id(interaction, number))
+        ticket = await actions.claim(
+            self.desk,
+            _member(interaction).guild,
+            _member(interaction),
+            await self._ticket_id(interaction, number),
+        )
         await self._reply(interaction, "complaints.done.claimed", number=ticket.number)
 
     @ticket.command(name="unclaim", description="Give this ticket back to its tier (staff).")
+    @app_commands.describe(number=NUMBER)
     async def unclaim(self, interaction: discord.Interaction, number: int | None = None) -> None:
         """Give the ticket back to its tier (its handler, or a manager)."""
-        ticket = await actions.unclaim(self.desk, _member(interaction).guild, _member(interaction),
-                                       await self._ticket_id(interaction, number))
+        ticket = await actions.unclaim(
+            self.desk,
+            _member(interaction).guild,
+            _member(interaction),
+            await self._ticket_id(interaction, number),
+        )
         await self._reply(interaction, "complaints.done.unclaimed", number=ticket.number)
 
-    @ticket.command(name="escalate", description="Move this ticket to the next tier, saying why (staff).")
-    async def escalate(self, interaction: discord.Interaction, reason: str, number: int | None = None) -> None:
+    @ticket.command(
+        name="escalate", description="Move this ticket to the next tier, saying why (staff)."
+    )
+    @app_commands.describe(reason=REASON, number=NUMBER)
+    async def escalate(
+        self, interaction: discord.Interaction, reason: str, number: int | None = None
+    ) -> None:
         """Escalate to the next tier (staff); the tier is added and told why."""
         member = _member(interaction)
-        ticket = await actions.move(self.desk, member.guild, member,
-                                    await self._ticket_id(interaction, number), reason, up=True)
+        ticket = await actions.move(
+            self.desk,
+            member.guild,
+            member,
+            await self._ticket_id(interaction, number),
+            reason,
+            up=True,
+        )
         await self._reply(interaction, "complaints.done.moved", number=ticket.number)
 
-    @ticket.command(name="deescalate", description="Move this ticket back to the previous tier (staff).")
-    async def deescalate(self, interaction: discord.Interaction, reason: str, number: int | None = None) -> None:
+    @ticket.command(
+        name="deescalate", description="Move this ticket back to the previous tier (staff)."
+    )
+    @app_commands.describe(reason=REASON, number=NUMBER)
+    async def deescalate(
+        self, interaction: discord.Interaction, reason: str, number: int | None = None
+    ) -> None:
         """De-escalate to the previous tier (staff)."""
         member = _member(interaction)
-        ticket = await actions.move(self.desk, member.guild, member,
-                                    await self._ticket_id(interaction, number), reason, up=False)
+        ticket = await actions.move(
+            self.desk,
+            member.guild,
+            member,
+            await self._ticket_id(interaction, number),
+            reason,
+            up=False,
+        )
         await self._reply(interaction, "complaints.done.moved", number=ticket.number)
 
     @ticket.command(name="priority", description="Change this ticket's priority (staff).")
+    @app_commands.describe(level="The new priority", number=NUMBER)
     @app_commands.choices(level=PRIORITY_CHOICES)
-    async def priority(self, interaction: discord.Interaction, level: app_commands.Choice[str],
-                       number: int | None = None) -> None:
+    async def priority(
+        self,
+        interaction: discord.Interaction,
+        level: app_commands.Choice[str],
+        number: int | None = None,
+    ) -> None:
         """Change the priority (staff); deadlines follow."""
         member = _member(interaction)
-        ticket = await actions.set_priority(self.desk, member.guild, member,
-                                            await self._ticket_id(interaction, number), level.value)
+        ticket = await actions.set_priority(
+            self.desk, member.guild, member, await self._ticket_id(interaction, number), level.value
+        )
         await self._reply(interaction, "complaints.done.priority", number=ticket.number)
 
-    @ticket.command(name="note", description="Add an internal note, never shown to the member (staff).")
-    async def note(self, interaction: discord.Interaction, text: str, number: int | None = None) -> None:
+    @ticket.command(
+        name="note", description="Add an internal note, never shown to the member (staff)."
+    )
+    @app_commands.describe(text="The note (never shown to the member)", number=NUMBER)
+    async def note(
+        self, interaction: discord.Interaction, text: str, number: int | None = None
+    ) -> None:
         """Internal note (staff): kept from the member, posted to the staff log."""
         member = _member(interaction)
-        ticket = await actions.note(self.desk, member.guild, member,
-                                    await self._ticket_id(interaction, number), text)
+        ticket = await actions.note(
+            self.desk, member.guild, member, await self._ticket_id(interaction, number), text
+        )
         await self._reply(interaction, "complaints.done.noted", number=ticket.number)
 
     @ticket.command(name="add", description="Add someone to this ticket (staff).")
-    async def add(self, interaction: discord.Interaction, member: discord.Member, number: int | None = None) -> None:
+    @app_commands.describe(member="The member", number=NUMBER)
+    async def add(
+        self, interaction: discord.Interaction, member: discord.Member, number: int | None = None
+    ) -> None:
         """Add a participant (staff)."""
         staff = _member(interaction)
-        await actions.participant(self.desk, staff.guild, staff,
-                                  await self._ticket_id(interaction, number), member, add=True)
+        await actions.participant(
+            self.desk,
+            staff.guild,
+            staff,
+            await self._ticket_id(interaction, number),
+            member,
+            add=True,
+        )
         await self._reply(interaction, "complaints.done.added", who=member.mention)
 
     @ticket.command(name="remove", description="Remove someone from this ticket (staff).")
-    async def remove(self, interaction: discord.Interaction, member: discord.Member, number: int | None = None) -> None:
+    @app_commands.describe(member="The member", number=NUMBER)
+    async def remove(
+        self, interaction: discord.Interaction, member: discord.Member, number: int | None = None
+    ) -> None:
         """Remove a participant (staff); the ticket's parties stay."""
         staff = _member(interaction)
-        await actions.participant(self.desk, staff.guild, staff,
-                                  await self._ticket_id(interaction, number), member, add=False)
+        await actions.participant(
+            self.desk,
+            staff.guild,
+            staff,
+            await self._ticket_id(interaction, number),
+            member,
+            add=False,
+        )
         await self._reply(interaction, "complaints.done.removed", who=member.mention)
 
     @ticket.command(name="close", description="Close this ticket with a resolution (staff).")
-    @app_commands.describe(case="A policy case number the outcome refers to (optional)")
-    async def close(self, interaction: discord.Interaction, resolution: str,
-                    case: str | None = None, number: int | None = None) -> None:
+    @app_commands.describe(
+        resolution="What was decided or done (the member reads it)",
+        case="A policy case number the outcome refers to (optional)",
+        number=NUMBER,
+    )
+    async def close(
+        self,
+        interaction: discord.Interaction,
+        resolution: str,
+        case: str | None = None,
+        number: int | None = None,
+    ) -> None:
         """Close with a resolution (staff); transcripts go to the tickets log."""
         member = _member(interaction)
         ticket_id = await self._ticket_id(interaction, number)
@@ -272,17 +397,23 @@ class ComplaintsCog(commands.Cog, name="complaints"):
         ticket = await actions.close(self.desk, member.guild, member, ticket_id, resolution, case)
         await self._reply(interaction, "complaints.done.closed", number=ticket.number)
 
-    @ticket.command(name="reopen", description="Reopen a recently closed ticket (its member or staff).")
+    @ticket.command(
+        name="reopen", description="Reopen a recently closed ticket (its member or staff)."
+    )
+    @app_commands.describe(number=NUMBER)
     async def reopen(self, interaction: discord.Interaction, number: int | None = None) -> None:
         """Reopen within the configured window (the ticket's member or staff)."""
         member = _member(interaction)
-        ticket = await actions.reopen(self.desk, member.guild, member,
-                                      await self._ticket_id(interaction, number))
+        ticket = await actions.reopen(
+            self.desk, member.guild, member, await self._ticket_id(interaction, number)
+        )
         await self._reply(interaction, "complaints.done.reopened", number=ticket.number)
 
     # -- queue and figures ----------------------------------------------------------------------
 
-    @tickets.command(name="queue", description="Open tickets by tier, age and deadline (moderators).")
+    @tickets.command(
+        name="queue", description="Open tickets by tier, age and deadline (moderators)."
+    )
     async def queue(self, interaction: discord.Interaction) -> None:
         """The open tickets, highest tier first, with their deadline status (moderators)."""
         member = _member(interaction)
@@ -290,7 +421,9 @@ class ComplaintsCog(commands.Cog, name="complaints"):
         embed = await reports.queue_embed(self.desk, member.guild)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    @tickets.command(name="stats", description="Ticket figures over a period, e.g. 7d or 30d (moderators).")
+    @tickets.command(
+        name="stats", description="Ticket figures over a period, e.g. 7d or 30d (moderators)."
+    )
     @app_commands.describe(period="How far back: 7d, 30d, 12w... (default 30d)")
     async def stats(self, interaction: discord.Interaction, period: str = "30d") -> None:
         """Tickets opened and closed, response and resolution times, breaches, satisfaction."""
@@ -298,84 +431,6 @@ class ComplaintsCog(commands.Cog, name="complaints"):
         self.desk.require_staff(member, self.desk.config(member.guild.id))
         embed = await reports.stats_embed(self.desk, member.guild, period)
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-    # -- buttons --------------------------------------------------------------------------------
-
-    async def on_ticket_button(self, interaction: discord.Interaction, action: str, ticket_id: int) -> None:
-        """A handling button was pressed (see views.TicketButton)."""
-        member = _member(interaction)
-        guild = member.guild
-        if action == "claim":
-            ticket = await actions.claim(self.desk, guild, member, ticket_id)
-            await self._reply(interaction, "complaints.done.claimed", number=ticket.number)
-        elif action == "unclaim":
-            ticket = await actions.unclaim(self.desk, guild, member, ticket_id)
-            await self._reply(interaction, "complaints.done.unclaimed", number=ticket.number)
-        elif action == "reopen":
-            ticket = await actions.reopen(self.desk, guild, member, ticket_id)
-            await self._reply(interaction, "complaints.done.reopened", number=ticket.number)
-        elif action in ("escalate", "close"):
-            self.desk.require_staff(member, self.desk.config(guild.id))
-            await self._staff_modal(interaction, member, action, ticket_id)
-        elif action == "state":
-            await self._statement_modal(interaction, member, ticket_id)
-
-    async def _staff_modal(self, interaction: discord.Interaction, member: discord.Member,
-                           action: str, ticket_id: int) -> None:
-        ticket = await self.desk.get(member.guild.id, ticket_id)
-        if action == "escalate":
-            fields = [Field("reason", self.t(interaction, "complaints.form.reason"), long=True, max_length=500)]
-
-            async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
-                done = await actions.move(self.desk, member.guild, member, ticket_id, values["reason"], up=True)
-                await self._reply(inter, "complaints.done.moved", number=done.number)
-
-            title = self.t(interaction, "complaints.form.escalate_title", number=ticket.number)
-        else:
-            fields = [Field("resolution", self.t(interaction, "complaints.form.resolution"), long=True, max_length=1500)]
-            if ticket.kind is Kind.DISPUTE:
-                fields.append(Field("case", self.t(interaction, "complaints.form.case"), required=False, max_length=40))
-
-            async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
-                await inter.response.defer(ephemeral=True, thinking=True)
-                done = await actions.close(self.desk, member.guild, member, ticket_id,
-                                           values["resolution"], values.get("case") or None)
-                await self._reply(inter, "complaints.done.closed", number=done.number)
-
-            title = self.t(interaction, "complaints.form.close_title", number=ticket.number)
-        await interaction.response.send_modal(FormModal(title, fields, submit))
-
-    async def _statement_modal(self, interaction: discord.Interaction, member: discord.Member,
-                               ticket_id: int) -> None:
-        ticket = await self.desk.get(member.guild.id, ticket_id)
-        if member.id not in ticket.parties():
-            raise UserError("complaints.errors.not_party")
-        fields = [Field("statement", self.t(interaction, "complaints.form.statement"), long=True, max_length=2000)]
-
-        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
-            await actions.state(self.desk, member.guild, member, ticket_id, values["statement"])
-            await self._reply(inter, "complaints.done.stated")
-
-        await interaction.response.send_modal(
-            FormModal(self.t(interaction, "complaints.form.statement_title"), fields, submit)
-        )
-
-    async def on_rate_button(self, interaction: discord.Interaction, ticket_id: int, score: int) -> None:
-        """A rating star was pressed: ask for an optional comment, then record."""
-        member = _member(interaction)
-        ticket = await self.desk.get(member.guild.id, ticket_id)
-        if member.id != ticket.member_id:
-            raise UserError("complaints.errors.not_your_ticket")
-        fields = [Field("comment", self.t(interaction, "complaints.form.comment"), long=True,
-                        required=False, max_length=1000)]
-
-        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
-            await actions.rate(self.desk, member.guild, member, ticket_id, score, values.get("comment", ""))
-            await self._reply(inter, "complaints.done.rated", score=score)
-
-        await interaction.response.send_modal(
-            FormModal(self.t(interaction, "complaints.form.rating_title", score=score), fields, submit)
-        )
 
     # -- listeners ------------------------------------------------------------------------------
 
@@ -390,8 +445,11 @@ class ComplaintsCog(commands.Cog, name="complaints"):
             return
         if self.desk.is_staff(message.author, self.desk.config(watched.guild_id)):
             self.desk.answered.add(watched.ticket_id)
-            self.desk.spawn(actions.first_response(self.desk, watched.guild_id, watched.ticket_id,
-                                                   message.created_at))
+            self.desk.spawn(
+                actions.first_response(
+                    self.desk, watched.guild_id, watched.ticket_id, message.created_at
+                )
+            )
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:

@@ -129,8 +129,10 @@ async def announce_deadline(
     role = places.tier_role(guild, config, before.tier)
     for clock in plan.reminders:
         deadline = due.first_response if clock == dl.FIRST else due.resolution
-        who = f"<@{before.claimant_id}>" if before.claimant_id else role_mention(
-            role, tier_name(config, before.tier)
+        who = (
+            f"<@{before.claimant_id}>"
+            if before.claimant_id
+            else role_mention(role, tier_name(config, before.tier))
         )
         text = desk.t(
             guild,
@@ -139,8 +141,9 @@ async def announce_deadline(
             number=before.number,
             due=stamp(deadline) if deadline else "?",
         )
-        await say(place, text, roles=[] if before.claimant_id else [role],
-                  users=[before.claimant_id])
+        await say(
+            place, text, roles=[] if before.claimant_id else [role], users=[before.claimant_id]
+        )
         await desk.record(after, "reminder", None, clock=clock)
     if not plan.breaches:
         return
@@ -148,8 +151,8 @@ async def announce_deadline(
     late = int(plan.late_by.total_seconds() // 60)
     await desk.record(before, "breach", None, clocks=clocks, late=late)
     desk.bot.dispatch("complaint_breached", after, plan.breaches)
-    reason_key = "complaints.deadline.breach_reason_late" if late else (
-        "complaints.deadline.breach_reason"
+    reason_key = (
+        "complaints.deadline.breach_reason_late" if late else ("complaints.deadline.breach_reason")
     )
     reason = desk.t(guild, reason_key, clocks=clocks, minutes=late)
     if plan.escalate:
@@ -170,7 +173,9 @@ def describe(desk: Desk, guild: Any) -> Any:
 
     def text(entry: Entry) -> str:
         return desk.t(
-            guild, f"complaints.history.{entry.kind}", author=entry.author_name or "Vigie",
+            guild,
+            f"complaints.history.{entry.kind}",
+            author=entry.author_name or "Vigie",
             **dict(entry.fields),
         )
 
@@ -179,8 +184,17 @@ def describe(desk: Desk, guild: Any) -> Any:
 
 def transcript_labels(desk: Desk, guild: Any) -> dict[str, str]:
     """The fixed words of the transcript layout, translated."""
-    keys = ("ticket", "member", "category", "priority", "opened", "closed", "resolution",
-            "internal", "attachment")
+    keys = (
+        "ticket",
+        "member",
+        "category",
+        "priority",
+        "opened",
+        "closed",
+        "resolution",
+        "internal",
+        "attachment",
+    )
     return {k: desk.t(guild, f"complaints.transcript.{k}") for k in keys}
 
 
@@ -219,7 +233,10 @@ async def send_transcripts(desk: Desk, guild: discord.Guild, ticket: Ticket) -> 
     log_channel = resolve_channel(guild, config.log_channel)
     if log_channel is not None:
         summary = desk.t(
-            guild, "complaints.transcript.posted", number=ticket.number, subject=ticket.subject,
+            guild,
+            "complaints.transcript.posted",
+            number=ticket.number,
+            subject=ticket.subject,
             count=len(entries),
         )
         await say(log_channel, summary, files=files(STAFF))
@@ -228,8 +245,9 @@ async def send_transcripts(desk: Desk, guild: discord.Guild, ticket: Ticket) -> 
             person = await places.member_or_none(guild, party)
             if person is None:
                 continue
-            text = desk.t(guild, "complaints.transcript.member_copy", number=ticket.number,
-                          guild=guild.name)
+            text = desk.t(
+                guild, "complaints.transcript.member_copy", number=ticket.number, guild=guild.name
+            )
             try:
                 await person.send(text, files=files(MEMBER))
             except discord.HTTPException:

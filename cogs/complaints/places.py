@@ -85,13 +85,17 @@ async def create_place(
                 ),
             }
             if role is not None:
-                overwrites[role] = discord.PermissionOverwrite(view_channel=True, send_messages=True)
+                overwrites[role] = discord.PermissionOverwrite(
+                    view_channel=True, send_messages=True
+                )
             for member in members:
                 overwrites[member] = discord.PermissionOverwrite(
                     view_channel=True, send_messages=True, attach_files=True
                 )
             return await guild.create_text_channel(
-                name, category=_category(guild, config.category), overwrites=overwrites,
+                name,
+                category=_category(guild, config.category),
+                overwrites=overwrites,
                 reason=reason,
             )
         parent = parent_channel(guild, config, fallback_channel)
@@ -145,12 +149,14 @@ async def set_closed(place: Place, ticket: Ticket, closed: bool) -> None:
             for party in ticket.parties():
                 target = await member_or_none(place.guild, party)
                 if target is not None:
-                    await place.set_permissions(
-                        target, view_channel=True, send_messages=not closed
-                    )
+                    await place.set_permissions(target, view_channel=True, send_messages=not closed)
     except discord.HTTPException as exc:
-        log.warning("ticket #%s: could not %s its place: %s", ticket.number,
-                    "lock" if closed else "unlock", exc)
+        log.warning(
+            "ticket #%s: could not %s its place: %s",
+            ticket.number,
+            "lock" if closed else "unlock",
+            exc,
+        )
 
 
 async def member_or_none(guild: discord.Guild, user_id: int) -> discord.Member | None:

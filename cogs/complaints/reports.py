@@ -37,8 +37,10 @@ async def queue_embed(desk: Desk, guild: discord.Guild) -> discord.Embed:
     lines: list[str] = []
     for ticket in tickets[:MAX_LINES]:
         status, due = dl.deadline_status(ticket, config, moment)
-        owner = f"<@{ticket.claimant_id}>" if ticket.status is Status.CLAIMED else desk.t(
-            guild, "complaints.queue.unclaimed"
+        owner = (
+            f"<@{ticket.claimant_id}>"
+            if ticket.status is Status.CLAIMED
+            else desk.t(guild, "complaints.queue.unclaimed")
         )
         lines.append(
             desk.t(
@@ -85,17 +87,31 @@ async def stats_embed(desk: Desk, guild: discord.Guild, period: str) -> discord.
     embed.add_field(name=t(guild, "complaints.stats.breaches"), value=str(figures.breaches))
     embed.add_field(
         name=t(guild, "complaints.stats.first_response"),
-        value=t(guild, "complaints.stats.spread", median=_span(figures.first_response_median),
-                p90=_span(figures.first_response_p90)),
+        value=t(
+            guild,
+            "complaints.stats.spread",
+            median=_span(figures.first_response_median),
+            p90=_span(figures.first_response_p90),
+        ),
     )
     embed.add_field(
         name=t(guild, "complaints.stats.resolution"),
-        value=t(guild, "complaints.stats.spread", median=_span(figures.resolution_median),
-                p90=_span(figures.resolution_p90)),
+        value=t(
+            guild,
+            "complaints.stats.spread",
+            median=_span(figures.resolution_median),
+            p90=_span(figures.resolution_p90),
+        ),
     )
-    satisfaction = "-" if figures.rating_average is None else t(
-        guild, "complaints.stats.rating", average=f"{figures.rating_average:.1f}",
-        count=figures.ratings,
+    satisfaction = (
+        "-"
+        if figures.rating_average is None
+        else t(
+            guild,
+            "complaints.stats.rating",
+            average=f"{figures.rating_average:.1f}",
+            count=figures.ratings,
+        )
     )
     embed.add_field(name=t(guild, "complaints.stats.satisfaction"), value=satisfaction)
     return embed

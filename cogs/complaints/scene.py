@@ -35,11 +35,14 @@ async def play(stage: Any) -> None:
     stage.narrate("Complaints: zoe opens /complaint about harassment in DMs")
     r = await zoe.slash("complaint", in_channel="support")
     await r.response(timeout=10)
-    done = await zoe.submit_modal(r, {
-        "subject": "Insulting DMs",
-        "category": "harassment",
-        "description": "Someone keeps sending me insults in private messages since yesterday.",
-    })
+    done = await zoe.submit_modal(
+        r,
+        {
+            "subject": "Insulting DMs",
+            "category": "harassment",
+            "description": "Someone keeps sending me insults in private messages since yesterday.",
+        },
+    )
     await done.followups(1, timeout=10)
     [ticket] = [t for t in await cog.store.open_tickets(guild.id) if t.member_id == zoe.id]
     thread = guild.channels[ticket.channel_id]
@@ -55,15 +58,21 @@ async def play(stage: Any) -> None:
     stage.narrate("Complaints: mo escalates to the managers, saying why")
     click = await mo.click(header, "Escalate")
     await click.response(timeout=10)
-    moved = await mo.submit_modal(click, {"reason": "Repeated DM harassment: a ban needs a manager."})
+    moved = await mo.submit_modal(
+        click, {"reason": "Repeated DM harassment: a ban needs a manager."}
+    )
     await moved.response(timeout=10)
 
     stage.narrate("Complaints: maya closes it with a resolution; transcripts go to #reports")
     click = await maya.click(header, "Close")
     await click.response(timeout=10)
-    closed = await maya.submit_modal(click, {"resolution": "The sender was banned. Thank you, zoe."})
+    closed = await maya.submit_modal(
+        click, {"resolution": "The sender was banned. Thank you, zoe."}
+    )
     await closed.followups(1, timeout=10)
-    closing = await sb.wait_for_message(thread, timeout=10, where=lambda m: "closed" in m["content"])
+    closing = await sb.wait_for_message(
+        thread, timeout=10, where=lambda m: "closed" in m["content"]
+    )
 
     stage.narrate("Complaints: zoe rates the handling 5/5")
     star = await zoe.click(closing, "5")

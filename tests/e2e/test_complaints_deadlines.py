@@ -18,12 +18,15 @@ def auto_moves(world, thread):
 
 async def test_reminder_then_breach_escalates_and_pings_next_tier(world):
     await world.set_config(
-        CONFIG + "  reminder_before: 1s\n  deadlines:\n    high: {first_response: 2s, resolution: 1h}\n"
+        CONFIG
+        + "  reminder_before: 1s\n  deadlines:\n    high: {first_response: 2s, resolution: 1h}\n"
     )
     alice = world.member("alice")
     ticket, thread = await opened_ticket(world, alice)
     mod_role = world.guild.role("Moderator")
-    reminder = await world.sb.wait_for_message(thread, where=lambda d: d["content"].startswith("⏰"))
+    reminder = await world.sb.wait_for_message(
+        thread, where=lambda d: d["content"].startswith("⏰")
+    )
     assert f"<@&{mod_role.id}>" in reminder["content"]  # unclaimed: the tier is reminded
     moved = await world.sb.wait_for_message(thread, where=lambda d: "automatically" in d["content"])
     assert f"<@&{world.guild.role('Manager').id}>" in moved["content"]
@@ -39,9 +42,14 @@ async def test_breach_during_downtime_escalates_exactly_once_at_start(world):
     await world.stop()
     # Five days pass while Vigie is down: both clocks of tier 0 breach, reminders go stale.
     with sqlite3.connect(world.db_path) as db:
-        db.execute("UPDATE complaints_tickets SET opened_at = opened_at - ?,"
-                   " tier_started_at = tier_started_at - ? WHERE id = ?", (5 * DAY, 5 * DAY, ticket.id))
-        db.execute("UPDATE timers SET due_at = due_at - ? WHERE kind = 'complaints_deadline'", (5 * DAY,))
+        db.execute(
+            "UPDATE complaints_tickets SET opened_at = opened_at - ?,"
+            " tier_started_at = tier_started_at - ? WHERE id = ?",
+            (5 * DAY, 5 * DAY, ticket.id),
+        )
+        db.execute(
+            "UPDATE timers SET due_at = due_at - ? WHERE kind = 'complaints_deadline'", (5 * DAY,)
+        )
     await world.start()
     moved = await world.sb.wait_for_message(thread, where=lambda d: "automatically" in d["content"])
     assert world.t("complaints.clock.first_response") in moved["content"]
@@ -50,7 +58,10 @@ async def test_breach_during_downtime_escalates_exactly_once_at_start(world):
     stored = await cog.store.get(world.guild.id, ticket.id)
     assert (stored.tier, stored.epoch) == (1, 1)
     assert await cog.store.marks(world.guild.id, ticket.id, 0) == {
-        "remind_first", "breach_first", "remind_resolution", "breach_resolution"
+        "remind_first",
+        "breach_first",
+        "remind_resolution",
+        "breach_resolution",
     }
     # No stale reminder was sent, and the next tier's clock starts now, not five days ago.
     assert not [m for m in world.sb.messages(thread) if m["content"].startswith("⏰")]
@@ -71,10 +82,19 @@ async def test_the_same_deadline_firing_twice_at_once_acts_once(world):
     cog = world.bot.get_cog("complaints")
     await world.bot.db.execute(
         "UPDATE complaints_tickets SET opened_at = opened_at - ?, tier_started_at = tier_started_at - ?"
-        " WHERE guild_id = ? AND id = ?", (3 * 3600, 3 * 3600, world.guild.id, ticket.id))
+        " WHERE guild_id = ? AND id = ?",
+        (3 * 3600, 3 * 3600, world.guild.id, ticket.id),
+    )
     now = datetime.now(UTC)
-    timer = Timer(0, world.guild.id, "complaints_deadline", str(ticket.id), now,
-                  {"ticket_id": ticket.id, "epoch": 0}, now)
+    timer = Timer(
+        0,
+        world.guild.id,
+        "complaints_deadline",
+        str(ticket.id),
+        now,
+        {"ticket_id": ticket.id, "epoch": 0},
+        now,
+    )
     await asyncio.gather(cog.desk.on_deadline(timer), cog.desk.on_deadline(timer))
     await cog.desk.on_deadline(timer)
     stored = await cog.store.get(world.guild.id, ticket.id)

@@ -28,11 +28,19 @@ async def test_thread_deleted_by_hand_closes_the_ticket_with_a_note(world):
     # A moderator deletes the thread in their client: Discord sends THREAD_DELETE.
     world.guild.channels.pop(thread.id)
     world.sb.world.messages.pop(thread.id, None)
-    world.sb.world.bus.emit("THREAD_DELETE", {"id": str(thread.id), "guild_id": str(world.guild.id),
-                                              "parent_id": str(thread.parent_id), "type": thread.type})
+    world.sb.world.bus.emit(
+        "THREAD_DELETE",
+        {
+            "id": str(thread.id),
+            "guild_id": str(world.guild.id),
+            "parent_id": str(thread.parent_id),
+            "type": thread.type,
+        },
+    )
     reports = world.guild.channel("reports")
     await world.sb.wait_for_request(
-        "POST", "/channels/{channel_id}/messages",
+        "POST",
+        "/channels/{channel_id}/messages",
         where=lambda rec: rec.params.get("channel_id") == str(reports.id),
     )
     cog = world.bot.get_cog("complaints")
@@ -51,8 +59,14 @@ async def test_staff_tools_priority_participants_deescalate_and_on_behalf(world)
     # A moderator opens a ticket on behalf of alice, at urgent priority.
     r = await mo.slash("tickets open", member=alice, priority="urgent")
     await r.response()
-    done = await mo.submit_modal(r, {"subject": "Reported by DM", "category": "general",
-                                     "description": "She wrote to me privately"})
+    done = await mo.submit_modal(
+        r,
+        {
+            "subject": "Reported by DM",
+            "category": "general",
+            "description": "She wrote to me privately",
+        },
+    )
     await done.followups(1)
     cog = world.bot.get_cog("complaints")
     [ticket] = await cog.store.open_tickets(world.guild.id)
@@ -70,10 +84,14 @@ async def test_staff_tools_priority_participants_deescalate_and_on_behalf(world)
     refused = await (await mo.slash("ticket remove", in_channel=thread, member=alice)).response()
     assert refused.content == world.t("complaints.errors.cannot_remove_party")
     # Escalate by command, then de-escalate; the top and bottom are refused clearly.
-    await (await mo.slash("ticket escalate", in_channel=thread, reason="Needs a manager")).response()
+    await (
+        await mo.slash("ticket escalate", in_channel=thread, reason="Needs a manager")
+    ).response()
     top = await (await maya.slash("ticket escalate", in_channel=thread, reason="more")).response()
     assert top.content == world.t("complaints.errors.top_tier", number=1)
-    down = await (await maya.slash("ticket deescalate", in_channel=thread, reason="Handled below")).response()
+    down = await (
+        await maya.slash("ticket deescalate", in_channel=thread, reason="Handled below")
+    ).response()
     assert down.content == world.t("complaints.done.moved", number=1)
     stored = await cog.store.get(world.guild.id, ticket.id)
     assert (stored.tier, stored.status.value) == (0, "open")
@@ -94,20 +112,30 @@ async def test_dispute_with_both_statements_and_an_outcome_linked_to_a_case(worl
     await done.followups(1)
     cog = world.bot.get_cog("complaints")
     [ticket] = await cog.store.open_tickets(world.guild.id)
-    assert (ticket.kind.value, ticket.member_id, ticket.other_party_id) == ("dispute", bob.id, carol.id)
+    assert (ticket.kind.value, ticket.member_id, ticket.other_party_id) == (
+        "dispute",
+        bob.id,
+        carol.id,
+    )
     thread = world.guild.channels[ticket.channel_id]
     assert {bob.id, carol.id, mo.id} <= set(thread.thread_members)
     header = world.sb.messages(thread)[0]
     click = await carol.click(header, world.t("complaints.button.state"))
     await click.response()
-    stated = await (await carol.submit_modal(click, {"statement": "We drew it together"})).response()
+    stated = await (
+        await carol.submit_modal(click, {"statement": "We drew it together"})
+    ).response()
     assert stated.content == world.t("complaints.done.stated")
-    outsider = await (await world.member("dave").click(header, world.t("complaints.button.state"))).response()
+    outsider = await (
+        await world.member("dave").click(header, world.t("complaints.button.state"))
+    ).response()
     assert outsider.content == world.t("complaints.errors.not_party")
     views = {s.member_id: s.text for s in await cog.store.statements(world.guild.id, ticket.id)}
     assert views == {bob.id: "Carol copied my art", carol.id: "We drew it together"}
     await (await mo.click(header, world.t("complaints.button.claim"))).response()
-    r = await mo.slash("ticket close", in_channel=thread, resolution="Shared credit agreed", case="42")
+    r = await mo.slash(
+        "ticket close", in_channel=thread, resolution="Shared credit agreed", case="42"
+    )
     [closed] = await r.followups(1)
     assert closed.content == world.t("complaints.done.closed", number=1)
     assert await cog.store.policy_case(world.guild.id, ticket.id) == "42"

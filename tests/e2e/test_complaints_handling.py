@@ -30,10 +30,12 @@ async def test_two_staff_press_claim_at_once_one_wins_the_other_is_told(world):
     stored = await cog.store.get(world.guild.id, ticket.id)
     winner = world.moderator if stored.claimant_id == world.moderator.id else mia
     texts = sorted(a.content for a in answers)
-    assert texts == sorted([
-        world.t("complaints.done.claimed", number=1),
-        world.t("complaints.errors.already_claimed", number=1, by=winner.mention),
-    ])
+    assert texts == sorted(
+        [
+            world.t("complaints.done.claimed", number=1),
+            world.t("complaints.errors.already_claimed", number=1, by=winner.mention),
+        ]
+    )
     assert all(a.ephemeral for a in answers)
     claims = [m for m in world.sb.messages(thread) if "has taken ticket" in m["content"]]
     assert len(claims) == 1  # one winner, announced once
@@ -71,7 +73,9 @@ async def test_claim_escalate_note_close_rate_and_reopen(world):
     stored = await cog.store.get(world.guild.id, ticket.id)
     assert (stored.tier, stored.status.value, stored.claimant_id) == (1, "escalated", None)
     # An internal note goes to the staff log only.
-    noted = await (await maya.slash("ticket note", in_channel=thread, text="Prior warnings: 3")).response()
+    noted = await (
+        await maya.slash("ticket note", in_channel=thread, text="Prior warnings: 3")
+    ).response()
     assert noted.content == world.t("complaints.done.noted", number=1)
     assert not any("Prior warnings" in m["content"] for m in world.sb.messages(thread))
     reports = world.guild.channel("reports")
@@ -92,9 +96,17 @@ async def test_claim_escalate_note_close_rate_and_reopen(world):
     assert set(staff_files) == {"ticket-0001.html", "ticket-0001.txt"}
     text = staff_files["ticket-0001.txt"]
     assert "Member: Alice" in text
-    for piece in ("Any news?", "Looking into it now.", "Needs a ban decision", "Prior warnings: 3", "fixed text"):
+    for piece in (
+        "Any news?",
+        "Looking into it now.",
+        "Needs a ban decision",
+        "Prior warnings: 3",
+        "fixed text",
+    ):
         assert piece in text, piece
-    assert text.index("Any news?") < text.index("Looking into it now.") < text.index("Prior warnings")
+    assert (
+        text.index("Any news?") < text.index("Looking into it now.") < text.index("Prior warnings")
+    )
     [dm] = [m for m in world.sb.dms(alice.user) if m["attachments"]]
     member_files = files_of(world, world.sb.world.dm_channel(alice.user), dm)
     assert "Looking into it now." in member_files["ticket-0001.txt"]

@@ -8,7 +8,9 @@ from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 async def test_channel_mode_makes_a_private_channel_in_the_tickets_category(world):
     category = world.sb.world.create_channel(world.guild, "Tickets", 4)
-    await world.set_config("complaints:\n  mode: channel\n  category: Tickets\n  log_channel: reports\n")
+    await world.set_config(
+        "complaints:\n  mode: channel\n  category: Tickets\n  log_channel: reports\n"
+    )
     alice = world.member("alice")
     ticket, channel = await opened_ticket(world, alice)
     assert channel.type == 0 and channel.parent_id == category.id and channel.name == "ticket-0001"
@@ -18,7 +20,9 @@ async def test_channel_mode_makes_a_private_channel_in_the_tickets_category(worl
     assert channel.overwrites[world.guild.role("Moderator").id].allow & P.VIEW_CHANNEL
     assert world.guild.role("Manager").id not in channel.overwrites
     # Escalation lets the next tier in; closing takes the member's voice but not their view.
-    await (await world.moderator.slash("ticket escalate", in_channel=channel, reason="Ban?")).response()
+    await (
+        await world.moderator.slash("ticket escalate", in_channel=channel, reason="Ban?")
+    ).response()
     assert channel.overwrites[world.guild.role("Manager").id].allow & P.VIEW_CHANNEL
     r = await world.manager.slash("ticket close", in_channel=channel, resolution="Done")
     await r.followups(1)
@@ -31,7 +35,9 @@ async def test_ticket_buttons_keep_working_after_a_restart(world):
     ticket, thread = await opened_ticket(world, world.member("alice"))
     await world.restart()
     header = world.sb.messages(thread)[0]
-    done = await (await world.moderator.click(header, world.t("complaints.button.claim"))).response()
+    done = await (
+        await world.moderator.click(header, world.t("complaints.button.claim"))
+    ).response()
     assert done.content == world.t("complaints.done.claimed", number=1)
     # Messages in the thread are still followed after the restart.
     cog = world.bot.get_cog("complaints")

@@ -11,7 +11,9 @@ async def open_complaint(actor, subject="Noise", category="harassment", text="He
     r = await actor.slash("complaint")
     opened = await r.response()
     assert opened.modal is not None
-    done = await actor.submit_modal(r, {"subject": subject, "category": category, "description": text})
+    done = await actor.submit_modal(
+        r, {"subject": subject, "category": category, "description": text}
+    )
     return opened, done
 
 
@@ -22,8 +24,9 @@ async def opened_ticket(world, actor, **kw):
     cog = world.bot.get_cog("complaints")
     tickets = [t for t in await cog.store.open_tickets(world.guild.id) if t.member_id == actor.id]
     ticket = tickets[-1]
-    assert reply.content == world.t("complaints.opened.reply", number=ticket.number,
-                                    place=f"<#{ticket.channel_id}>")
+    assert reply.content == world.t(
+        "complaints.opened.reply", number=ticket.number, place=f"<#{ticket.channel_id}>"
+    )
     thread = world.guild.channels[ticket.channel_id]
     return ticket, thread
 
@@ -32,18 +35,27 @@ async def test_complaint_opens_private_thread_with_member_and_first_tier(world):
     await world.set_config(CONFIG)
     alice = world.member("alice")
     ticket, thread = await opened_ticket(world, alice)
-    assert (ticket.number, ticket.priority, ticket.category, ticket.subject) == (1, "high", "harassment", "Noise")
+    assert (ticket.number, ticket.priority, ticket.category, ticket.subject) == (
+        1,
+        "high",
+        "harassment",
+        "Noise",
+    )
     assert thread.type == 12 and not thread.invitable  # private thread
     assert thread.parent_id == world.guild.channel("support").id
     assert alice.id in thread.thread_members and world.moderator.id in thread.thread_members
     assert world.manager.id not in thread.thread_members  # the second tier is not in yet
     [header] = world.sb.messages(thread)
     assert header["content"] == world.t(
-        "complaints.opened.complaint", number=1, member=alice.mention,
+        "complaints.opened.complaint",
+        number=1,
+        member=alice.mention,
         role=f"<@&{world.guild.role('Moderator').id}>",
     )
     labels = [c["label"] for row in header["components"] for c in row["components"]]
-    assert labels == [world.t(f"complaints.button.{a}") for a in ("claim", "unclaim", "escalate", "close")]
+    assert labels == [
+        world.t(f"complaints.button.{a}") for a in ("claim", "unclaim", "escalate", "close")
+    ]
     assert header["embeds"][0]["description"] == "He yells at night"
     # The number is per server and keeps counting.
     bob = world.member("bob")

@@ -12,8 +12,16 @@ from cogs.complaints import scene
 async def test_scene_claims_escalates_resolves_and_rates(world):
     out = io.StringIO()
     transcript = Transcript(bot_id=world.sb.application.bot_user.id)
-    stage = Stage(world.sb, world.guild, world.bot, transcript, owner=world.owner,
-                  manager=world.manager, moderator=world.moderator, out=out)
+    stage = Stage(
+        world.sb,
+        world.guild,
+        world.bot,
+        transcript,
+        owner=world.owner,
+        manager=world.manager,
+        moderator=world.moderator,
+        out=out,
+    )
     await scene.play(stage)
     stage.flush()
     cog = world.bot.get_cog("complaints")
