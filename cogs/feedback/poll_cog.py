@@ -101,15 +101,21 @@ class PollsCog(commands.Cog, name="feedback_polls"):
             anonymous,
             closes_at,
         )
-        locale = self.service.locale(guild)
-        await interaction.response.send_message(
-            embed=render.poll_embed(self._t(locale), poll), view=self._view(poll)
-        )
-        message = await interaction.original_response()
-        await self.store.set_poll_message(guild.id, poll.id, message.id)
+        # armed first: whatever happens next, the poll closes on time, even across a restart
         await self.bot.timers.schedule(
             guild.id, TIMER_KIND, closes_at, {"poll_id": poll.id}, key=str(poll.id)
         )
+        locale = self.service.locale(guild)
+        try:
+            await interaction.response.send_message(
+                embed=render.poll_embed(self._t(locale), poll), view=self._view(poll)
+            )
+        except discord.HTTPException:
+            await self.bot.timers.cancel(guild.id, TIMER_KIND, str(poll.id))
+            await self.store.delete_poll(guild.id, poll.id)
+            raise
+        message = await interaction.original_response()
+        await self.store.set_poll_message(guild.id, poll.id, message.id)
 
     async def on_vote(self, interaction: discord.Interaction, poll_id: int, option: int) -> None:
         """A click on an option: toggle it in the member's ballot and say what they chose."""
