@@ -40,7 +40,7 @@ def make_intents() -> discord.Intents:
     intents.guild_messages = True
     intents.dm_messages = True
     intents.message_content = True
-    intents.guild_reactions = True
+    intents.reactions = True
     intents.moderation = True
     return intents
 

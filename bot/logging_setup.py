@@ -42,6 +42,15 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class DropVoiceNotices(logging.Filter):
+    """Vigie never uses voice: discord.py's notices about missing voice libraries are noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name == "discord.client" and "voice will NOT be supported" in str(record.msg)
+        )
+
+
 def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> logging.Handler:
     """Configure the root logger once; every handler redacts ``secrets``."""
     root = logging.getLogger()
@@ -51,6 +60,7 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> logging.H
     )
     redact = RedactSecrets(secrets)
     handler.addFilter(redact)
+    handler.addFilter(DropVoiceNotices())
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)

@@ -1,0 +1,42 @@
+"""A token that Discord rejects at login: one line, exit 2, no traceback, token not echoed.
+
+Runs ``python -m bot run`` against the local sandbox (no real Discord is contacted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from sandbox import Sandbox
+
+REPO = Path(__file__).resolve().parents[3]
+WRONG = "MTExMTExMTEx.wrong.not-the-sandbox-token"
+
+
+async def test_rejected_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    async with Sandbox() as sb:
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(REPO),
+            "DISCORD_TOKEN": WRONG,
+            "DISCORD_API_BASE": sb.api_base,
+            "DISCORD_GATEWAY_URL": sb.gateway_url,
+            "DATABASE_PATH": str(tmp_path / "vigie.db"),
+            "CONFIG_DIR": str(REPO / "config"),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run",
+            cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    stderr = err.decode()
+    assert process.returncode == 2, stderr
+    assert WRONG not in stderr and "Traceback" not in stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("vigie: DISCORD_TOKEN was rejected") and ".env" in last
+    # Anything before it is ordinary log lines, never an error dump.
+    assert all(" ERROR " not in line for line in stderr.splitlines()[:-1]), stderr
