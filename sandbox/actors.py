@@ -99,26 +99,42 @@ class Actor:
         users, roles, everyone = mentions_for(self.sb, content, None, reply_to)
         ref = None
         if reply_to is not None:
-            ref = {"type": 0, "channel_id": str(ch.id), "message_id": str(reply_to.id),
-                   "guild_id": str(ch.guild_id) if ch.guild_id else None}
+            ref = {
+                "type": 0,
+                "channel_id": str(ch.id),
+                "message_id": str(reply_to.id),
+                "guild_id": str(ch.guild_id) if ch.guild_id else None,
+            }
         msg = Message(
-            id=new_id(), channel_id=ch.id, author=self.user, content=content,
-            embeds=embeds or [], attachments=[self._attachment(n, d) for n, d in files or []],
-            mentions=users, mention_roles=roles, mention_everyone=everyone,
-            message_reference=ref, type=19 if ref else 0,
+            id=new_id(),
+            channel_id=ch.id,
+            author=self.user,
+            content=content,
+            embeds=embeds or [],
+            attachments=[self._attachment(n, d) for n, d in files or []],
+            mentions=users,
+            mention_roles=roles,
+            mention_everyone=everyone,
+            message_reference=ref,
+            type=19 if ref else 0,
         )
         return self.sb.world.add_message(msg)
 
-    async def upload(self, channel: Channel | str | int, files: list[tuple[str, bytes]],
-                     content: str = "") -> Message:
+    async def upload(
+        self, channel: Channel | str | int, files: list[tuple[str, bytes]], content: str = ""
+    ) -> Message:
         """Post attachments (served back from the sandbox's own URL)."""
         return await self.say(channel, content, files=files)
 
     def _attachment(self, filename: str, data: bytes) -> Attachment:
         import mimetypes
 
-        att = Attachment(id=new_id(), filename=filename, data=data,
-                         content_type=mimetypes.guess_type(filename)[0])
+        att = Attachment(
+            id=new_id(),
+            filename=filename,
+            data=data,
+            content_type=mimetypes.guess_type(filename)[0],
+        )
         self.sb.add_attachment(att)
         return att
 
@@ -135,8 +151,9 @@ class Actor:
         if msg.author.id != self.user.id:
             raise PermissionError("only the author can edit a message")
         users, roles, everyone = mentions_for(self.sb, content, None, None)
-        return self.sb.world.edit_message(msg, content=content, mentions=users,
-                                          mention_roles=roles, mention_everyone=everyone)
+        return self.sb.world.edit_message(
+            msg, content=content, mentions=users, mention_roles=roles, mention_everyone=everyone
+        )
 
     async def delete(self, message: Message | dict[str, Any]) -> None:
         msg = self._msg(message)
@@ -153,11 +170,13 @@ class Actor:
         self.sb.world.react(self._msg(message), self.user, emoji, add=False)
 
     # ---- interactions ----------------------------------------------------------------------
-    def _interact(self, type_: int, data: dict[str, Any], channel: Channel,
-                  message: Message | None = None) -> InteractionRecord:
+    def _interact(
+        self, type_: int, data: dict[str, Any], channel: Channel, message: Message | None = None
+    ) -> InteractionRecord:
         guild = self.sb.world.guild_of(channel)
-        rec = self.sb.new_interaction(id=new_id(), type=type_, user=self.user, payload={},
-                                      message=message)
+        rec = self.sb.new_interaction(
+            id=new_id(), type=type_, user=self.user, payload={}, message=message
+        )
         payload = envelope(self.sb, self.user, guild, channel, type_, data, rec.id, rec.token)
         if message is not None:
             payload["message"] = self.sb.world.message_json(message)
@@ -174,9 +193,15 @@ class Actor:
             return self.guild.channels[self.guild.system_channel_id]
         return next(c for c in self.guild.channels.values() if c.type == ChannelType.TEXT)
 
-    async def slash(self, command: str, *, guild: Guild | None = None,
-                    in_channel: Channel | str | int | None = None,
-                    options: dict[str, Any] | None = None, **kw: Any) -> InteractionRecord:
+    async def slash(
+        self,
+        command: str,
+        *,
+        guild: Guild | None = None,
+        in_channel: Channel | str | int | None = None,
+        options: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> InteractionRecord:
         """Run "/name [group] [sub]" with options (INTERACTION_CREATE type 2).
 
         Options come as keywords or `options={...}` (for names that are not identifiers);
@@ -188,15 +213,23 @@ class Actor:
         data = command_data(self.sb, actor.guild, command, {**(options or {}), **kw})
         return actor._interact(APPLICATION_COMMAND, data, channel)
 
-    async def autocomplete(self, command: str, focused: str, *, in_channel: Any = None,
-                           options: dict[str, Any] | None = None, **kw: Any) -> InteractionRecord:
+    async def autocomplete(
+        self,
+        command: str,
+        focused: str,
+        *,
+        in_channel: Any = None,
+        options: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> InteractionRecord:
         """Type 4: the bot must answer with choices (response().choices)."""
         channel = self._default_channel(in_channel)
         data = command_data(self.sb, self.guild, command, {**(options or {}), **kw}, focused)
         return self._interact(AUTOCOMPLETE, data, channel)
 
-    def _component_message(self, target: Message | dict[str, Any] | InteractionRecord,
-                           key: str) -> Message:
+    def _component_message(
+        self, target: Message | dict[str, Any] | InteractionRecord, key: str
+    ) -> Message:
         if isinstance(target, InteractionRecord):
             candidates = [m for m in [target.original, *target.followup_messages] if m]
             for msg in reversed(candidates):
@@ -205,8 +238,9 @@ class Actor:
             raise LookupError(f"no component {key!r} on the interaction's messages")
         return self._msg(target)
 
-    async def click(self, target: Message | dict[str, Any] | InteractionRecord,
-                    label_or_custom_id: str) -> InteractionRecord:
+    async def click(
+        self, target: Message | dict[str, Any] | InteractionRecord, label_or_custom_id: str
+    ) -> InteractionRecord:
         """Press a button found by label or custom_id (INTERACTION_CREATE type 3)."""
         msg = self._component_message(target, label_or_custom_id)
         button = find_component(msg.components, label_or_custom_id, types=(2,))
@@ -221,8 +255,12 @@ class Actor:
         data = {"custom_id": button["custom_id"], "component_type": 2}
         return self._interact(COMPONENT, data, channel, msg)
 
-    async def select(self, target: Message | dict[str, Any] | InteractionRecord, custom_id: str,
-                     values: list[Any]) -> InteractionRecord:
+    async def select(
+        self,
+        target: Message | dict[str, Any] | InteractionRecord,
+        custom_id: str,
+        values: list[Any],
+    ) -> InteractionRecord:
         """Choose `values` in a select menu (string values, or users/roles/channels)."""
         msg = self._component_message(target, custom_id)
         menu = find_component(msg.components, custom_id, types=(3, 5, 6, 7, 8))
@@ -230,19 +268,26 @@ class Actor:
             raise LookupError(f"no select {custom_id!r} on message {msg.id}")
         channel = self.sb.world.channel(msg.channel_id)
         assert channel is not None
-        data = {"custom_id": custom_id, "component_type": menu["type"],
-                **resolve_select(self.sb, self.sb.world.guild_of(channel), menu, values)}
+        data = {
+            "custom_id": custom_id,
+            "component_type": menu["type"],
+            **resolve_select(self.sb, self.sb.world.guild_of(channel), menu, values),
+        }
         return self._interact(COMPONENT, data, channel, msg)
 
-    async def submit_modal(self, record: InteractionRecord, values: dict[str, Any]
-                           ) -> InteractionRecord:
+    async def submit_modal(
+        self, record: InteractionRecord, values: dict[str, Any]
+    ) -> InteractionRecord:
         """Fill and submit the modal the bot opened in answer to `record` (type 5)."""
         first = await record.response()
         if first.type != MODAL:
-            raise LookupError(f"interaction {record.id} was answered with type {first.type}, "
-                              "not a modal")
+            raise LookupError(
+                f"interaction {record.id} was answered with type {first.type}, not a modal"
+            )
         channel = self.sb.world.channel(int(record.payload["channel_id"]))
         assert channel is not None
-        data = {"custom_id": first.data["custom_id"],
-                "components": modal_submission(first.data.get("components") or [], values)}
+        data = {
+            "custom_id": first.data["custom_id"],
+            "components": modal_submission(first.data.get("components") or [], values),
+        }
         return self._interact(MODAL_SUBMIT, data, channel, record.message)

@@ -23,8 +23,9 @@ def walk(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def find_component(components: list[dict[str, Any]], key: str,
-                   types: tuple[int, ...] = (2, 3, 5, 6, 7, 8)) -> dict[str, Any] | None:
+def find_component(
+    components: list[dict[str, Any]], key: str, types: tuple[int, ...] = (2, 3, 5, 6, 7, 8)
+) -> dict[str, Any] | None:
     """A component by custom_id, else by label/placeholder."""
     candidates = [c for c in walk(components) if c.get("type") in types]
     for comp in candidates:
@@ -36,8 +37,9 @@ def find_component(components: list[dict[str, Any]], key: str,
     return None
 
 
-def resolve_select(sb: Sandbox, guild: Guild | None, menu: dict[str, Any], values: list[Any]
-                   ) -> dict[str, Any]:
+def resolve_select(
+    sb: Sandbox, guild: Guild | None, menu: dict[str, Any], values: list[Any]
+) -> dict[str, Any]:
     from sandbox.payloads import OptionBuilder
 
     kind = menu["type"]
@@ -68,7 +70,7 @@ def resolve_select(sb: Sandbox, guild: Guild | None, menu: dict[str, Any], value
 
 
 def _answer(comp: dict[str, Any], values: dict[str, Any]) -> dict[str, Any] | None:
-    cid = comp.get("custom_id")
+    cid = str(comp.get("custom_id"))
     if comp["type"] == 4:
         value = str(values.get(cid, comp.get("value") or ""))
         if comp.get("required", True) and not value:
@@ -80,13 +82,17 @@ def _answer(comp: dict[str, Any], values: dict[str, Any]) -> dict[str, Any] | No
         return {"type": 4, "custom_id": cid, "value": value}
     if comp["type"] in (3, 5, 6, 7, 8):
         chosen = values.get(cid, [])
-        return {"type": comp["type"], "custom_id": cid,
-                "values": [str(v) for v in (chosen if isinstance(chosen, list) else [chosen])]}
+        return {
+            "type": comp["type"],
+            "custom_id": cid,
+            "values": [str(v) for v in (chosen if isinstance(chosen, list) else [chosen])],
+        }
     return None
 
 
-def modal_submission(components: list[dict[str, Any]], values: dict[str, Any]
-                     ) -> list[dict[str, Any]]:
+def modal_submission(
+    components: list[dict[str, Any]], values: dict[str, Any]
+) -> list[dict[str, Any]]:
     """The submitted components, mirroring the modal's rows and labels."""
     known = {c.get("custom_id") for c in walk(components)}
     unknown = set(values) - known

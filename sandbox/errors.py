@@ -9,7 +9,11 @@ class ApiError(Exception):
     """Raised by a route handler; becomes Discord's `{"message", "code"[, "errors"]}` answer."""
 
     def __init__(
-        self, status: int, code: int, message: str, errors: dict[str, Any] | None = None,
+        self,
+        status: int,
+        code: int,
+        message: str,
+        errors: dict[str, Any] | None = None,
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message)

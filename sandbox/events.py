@@ -76,7 +76,9 @@ class EventBus:
     def subscribe(self, callback: Callable[[Event], None]) -> None:
         self._subscribers.append(callback)
 
-    def emit(self, name: str, data: dict[str, Any], *, exempt: frozenset[int] = frozenset()) -> None:
+    def emit(
+        self, name: str, data: dict[str, Any], *, exempt: frozenset[int] = frozenset()
+    ) -> None:
         event = Event(name, data, exempt)
         self.history.append(event)
         for callback in self._subscribers:

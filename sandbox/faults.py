@@ -41,27 +41,53 @@ class Faults:
         self, route: str = "*", *, times: int = 1, retry_after: float = 0.2, global_: bool = False
     ) -> Fault:
         method, template = _parse(route)
-        fault = Fault("rate_limit", method, template, times, status=429, retry_after=retry_after,
-                      is_global=global_)
+        fault = Fault(
+            "rate_limit",
+            method,
+            template,
+            times,
+            status=429,
+            retry_after=retry_after,
+            is_global=global_,
+        )
         self.armed.append(fault)
         return fault
 
     def error(
-        self, route: str, *, status: int = 403, code: int = 50013, times: int | None = 1,
+        self,
+        route: str,
+        *,
+        status: int = 403,
+        code: int = 50013,
+        times: int | None = 1,
         message: str | None = None,
     ) -> Fault:
         method, template = _parse(route)
         default = {403: "Missing Permissions", 404: "Unknown", 400: "Bad Request"}
-        fault = Fault("error", method, template, times, status=status, code=code,
-                      message=message or default.get(status, f"{status}: error"))
+        fault = Fault(
+            "error",
+            method,
+            template,
+            times,
+            status=status,
+            code=code,
+            message=message or default.get(status, f"{status}: error"),
+        )
         self.armed.append(fault)
         return fault
 
     def server_error(self, route: str, *, status: int = 502, times: int | None = 1) -> Fault:
         """A 5xx; note discord.py retries those after 1 + 2·n seconds (up to 5 tries)."""
         method, template = _parse(route)
-        fault = Fault("error", method, template, times, status=status, code=0,
-                      message=f"{status}: Server Error")
+        fault = Fault(
+            "error",
+            method,
+            template,
+            times,
+            status=status,
+            code=0,
+            message=f"{status}: Server Error",
+        )
         self.armed.append(fault)
         return fault
 

@@ -49,7 +49,9 @@ class _Encoder:
             raw = text.encode()
             return self._zlib.compress(raw) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
         if self._zstd is not None:
-            return self._zstd.compress(text.encode()) + self._zstd.flush(_zstd.COMPRESSOBJ_FLUSH_BLOCK)
+            return self._zstd.compress(text.encode()) + self._zstd.flush(
+                _zstd.COMPRESSOBJ_FLUSH_BLOCK
+            )
         return text
 
 
@@ -59,7 +61,7 @@ class Connection:
     encoder: _Encoder
     queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
     session: Session | None = None
-    transport: asyncio.BaseTransport | None = None
+    transport: asyncio.Transport | None = None
 
 
 @dataclass
@@ -114,7 +116,11 @@ class Gateway:
             conn.queue.put_nowait({"op": INVALID_SESSION, "d": resumable})
 
     async def wait_for_op(
-        self, op: int, *, count: int = 1, timeout: float = 5.0  # noqa: ASYNC109 (the documented sandbox API)
+        self,
+        op: int,
+        *,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
     ) -> list[dict[str, Any]]:
         """Wait until the client has sent `count` payloads with opcode `op`."""
 
@@ -122,14 +128,16 @@ class Gateway:
             return [p for p in self.received if p.get("op") == op]
 
         return await self._received_changed.wait_for(
-            lambda: matching() if len(matching()) >= count else None, timeout, f"op {op}")
+            lambda: matching() if len(matching()) >= count else None, timeout, f"op {op}"
+        )
 
     # ---- the websocket handler -------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
-        conn = Connection(ws=ws, encoder=_Encoder(request.query.get("compress")),
-                          transport=request.transport)
+        conn = Connection(
+            ws=ws, encoder=_Encoder(request.query.get("compress")), transport=request.transport
+        )
         self.connections.append(conn)
         writer = asyncio.create_task(self._writer(conn))
         conn.queue.put_nowait({"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
@@ -222,7 +230,10 @@ class Gateway:
 
     def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
         session = self.sessions.get(str(data.get("session_id")))
-        if session is None or data.get("token", "").removeprefix("Bot ") != self.world.application.token:
+        if (
+            session is None
+            or data.get("token", "").removeprefix("Bot ") != self.world.application.token
+        ):
             conn.queue.put_nowait({"op": INVALID_SESSION, "d": False})
             return
         if session.connection is not None and session.connection is not conn:

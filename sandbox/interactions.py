@@ -97,7 +97,9 @@ class InteractionRecord:
         """The first `n` follow-up messages."""
         return await self._wait(
             lambda: self.followup_messages[:n] if len(self.followup_messages) >= n else None,
-            timeout, f"{n} follow-up(s)")
+            timeout,
+            f"{n} follow-up(s)",
+        )
 
     async def final(self, timeout: float = 5.0) -> Message:  # noqa: ASYNC109 (the documented sandbox API)
         """The original response message once it is no longer 'thinking' (after a defer)."""
@@ -106,8 +108,11 @@ class InteractionRecord:
             msg = self.original
             if msg is None or msg.flags & LOADING_FLAG:
                 return None
-            if self.first is not None and self.first.type == DEFERRED_UPDATE \
-                    and msg.edited_timestamp is None:
+            if (
+                self.first is not None
+                and self.first.type == DEFERRED_UPDATE
+                and msg.edited_timestamp is None
+            ):
                 return None
             return msg
 

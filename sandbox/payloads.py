@@ -18,8 +18,16 @@ SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN = 1, 2, 3, 4, 5
 USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 6, 7, 8, 9, 10, 11
 
 
-def envelope(sb: Sandbox, user: User, guild: Guild | None, channel: Channel, type_: int,
-             data: dict[str, Any], interaction_id: int, token: str) -> dict[str, Any]:
+def envelope(
+    sb: Sandbox,
+    user: User,
+    guild: Guild | None,
+    channel: Channel,
+    type_: int,
+    data: dict[str, Any],
+    interaction_id: int,
+    token: str,
+) -> dict[str, Any]:
     """The fields every interaction carries (discord.py needs attachment_size_limit)."""
     world = sb.world
     payload: dict[str, Any] = {
@@ -40,18 +48,27 @@ def envelope(sb: Sandbox, user: User, guild: Guild | None, channel: Channel, typ
         bot = guild.members.get(world.bot.id)
         payload.update(
             guild_id=str(guild.id),
-            guild={"id": str(guild.id), "locale": guild.preferred_locale,
-                   "features": guild.features},
+            guild={
+                "id": str(guild.id),
+                "locale": guild.preferred_locale,
+                "features": guild.features,
+            },
             guild_locale=guild.preferred_locale,
-            member={**S.member(member),
-                    "permissions": str(P.channel_permissions(guild, member, channel))},
+            member={
+                **S.member(member),
+                "permissions": str(P.channel_permissions(guild, member, channel)),
+            },
             app_permissions=str(P.channel_permissions(guild, bot, channel) if bot else 0),
             authorizing_integration_owners={"0": str(guild.id)},
             context=0,
         )
     else:
-        payload.update(user=S.user(user), app_permissions=str(P.ALL & ~P.ADMINISTRATOR),
-                       authorizing_integration_owners={"0": "0"}, context=1)
+        payload.update(
+            user=S.user(user),
+            app_permissions=str(P.ALL & ~P.ADMINISTRATOR),
+            authorizing_integration_owners={"0": "0"},
+            context=1,
+        )
     return payload
 
 
@@ -82,8 +99,14 @@ class OptionBuilder:
         self._add("users", user.id, S.user(user))
         if self.guild is not None and user.id in self.guild.members:
             member = self.guild.members[user.id]
-            self._add("members", user.id, {**S.member(member, with_user=False),
-                                           "permissions": str(P.base_permissions(self.guild, member))})
+            self._add(
+                "members",
+                user.id,
+                {
+                    **S.member(member, with_user=False),
+                    "permissions": str(P.base_permissions(self.guild, member)),
+                },
+            )
         return str(user.id)
 
     def resolve_channel(self, value: Any) -> str:
@@ -107,7 +130,9 @@ class OptionBuilder:
         if isinstance(value, Role):
             role = value
         elif self.guild is not None:
-            role = self.guild.roles[value] if isinstance(value, int) else self.guild.role(str(value))
+            role = (
+                self.guild.roles[value] if isinstance(value, int) else self.guild.role(str(value))
+            )
         else:
             raise ValueError("a role option needs a guild")
         self._add("roles", role.id, S.role(role))
@@ -132,8 +157,11 @@ class OptionBuilder:
         if kind == ROLE:
             return self.resolve_role(raw)
         if kind == MENTIONABLE:
-            if isinstance(raw, Role) or (isinstance(raw, str) and self.guild is not None
-                                         and any(r.name == raw for r in self.guild.roles.values())):
+            if isinstance(raw, Role) or (
+                isinstance(raw, str)
+                and self.guild is not None
+                and any(r.name == raw for r in self.guild.roles.values())
+            ):
                 return self.resolve_role(raw)
             return self.resolve_user(raw)
         if kind == ATTACHMENT:
@@ -149,20 +177,25 @@ class OptionBuilder:
         choices = option.get("choices")
         if choices and value not in [c["value"] for c in choices]:
             raise ValueError(f"{option['name']}: {value!r} is not one of the choices")
-        for bound, ok in (("min_value", lambda b: value >= b), ("max_value", lambda b: value <= b),
-                          ("min_length", lambda b: len(value) >= b),
-                          ("max_length", lambda b: len(value) <= b)):
+        for bound, ok in (
+            ("min_value", lambda b: value >= b),
+            ("max_value", lambda b: value <= b),
+            ("min_length", lambda b: len(value) >= b),
+            ("max_length", lambda b: len(value) <= b),
+        ):
             if option.get(bound) is not None and not ok(option[bound]):
                 raise ValueError(f"{option['name']}: {value!r} breaks {bound}={option[bound]}")
         return value
 
-    def leaf_options(self, declared: list[dict[str, Any]], given: dict[str, Any],
-                     focused: str | None = None) -> list[dict[str, Any]]:
+    def leaf_options(
+        self, declared: list[dict[str, Any]], given: dict[str, Any], focused: str | None = None
+    ) -> list[dict[str, Any]]:
         by_name = {o["name"]: o for o in declared}
         unknown_names = set(given) - set(by_name)
         if unknown_names:
-            raise ValueError(f"unknown option(s) {sorted(unknown_names)}; "
-                             f"declared: {sorted(by_name)}")
+            raise ValueError(
+                f"unknown option(s) {sorted(unknown_names)}; declared: {sorted(by_name)}"
+            )
         out = []
         for option in declared:
             name = option["name"]
@@ -171,16 +204,24 @@ class OptionBuilder:
                     raise ValueError(f"missing required option {name!r}")
                 continue
             if name == focused:
-                out.append({"name": name, "type": option["type"], "value": str(given[name]),
-                            "focused": True})
+                out.append(
+                    {
+                        "name": name,
+                        "type": option["type"],
+                        "value": str(given[name]),
+                        "focused": True,
+                    }
+                )
                 continue
-            out.append({"name": name, "type": option["type"],
-                        "value": self.value(option, given[name])})
+            out.append(
+                {"name": name, "type": option["type"], "value": self.value(option, given[name])}
+            )
         return out
 
 
-def command_data(sb: Sandbox, guild: Guild | None, path: str, given: dict[str, Any],
-                 focused: str | None = None) -> dict[str, Any]:
+def command_data(
+    sb: Sandbox, guild: Guild | None, path: str, given: dict[str, Any], focused: str | None = None
+) -> dict[str, Any]:
     """`data` for a chat-input command "name [group] [sub]" from the synced command tree."""
     words = path.lstrip("/").split()
     commands = sb.application.commands_for(guild.id if guild else None)

@@ -104,8 +104,11 @@ class RateLimiter:
                 )
             glob.count += 1
         # Interaction callbacks have no per-route limit worth modelling.
-        refused = self.config.enabled and win.count >= win.limit \
+        refused = (
+            self.config.enabled
+            and win.count >= win.limit
             and not template.startswith("/interactions/")
+        )
         if not refused:
             win.count += 1
         reset_after = max(win.reset_at() - now, 0.0)

@@ -71,7 +71,8 @@ class Recorder:
         """The `count`-th completed request matching; raises TimeoutError with what was seen."""
         try:
             await self._changed.wait_for(
-                lambda: len(self.find(method, route, where)) >= count, timeout)
+                lambda: len(self.find(method, route, where)) >= count, timeout
+            )
         except TimeoutError:
             seen = ", ".join(f"{r.method} {r.route} {r.status}" for r in self.requests[-15:])
             raise TimeoutError(

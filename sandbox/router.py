@@ -68,9 +68,7 @@ def route(method: str, template: str, *, auth: bool = True) -> Callable[[Handler
 
     def deco(fn: Handler) -> Handler:
         regex = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
-        ROUTES.append(
-            Route(method, template, fn, auth, re.compile(regex), template.count("{"))
-        )
+        ROUTES.append(Route(method, template, fn, auth, re.compile(regex), template.count("{")))
         return fn
 
     return deco

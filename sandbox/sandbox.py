@@ -9,6 +9,7 @@ from typing import Any
 from sandbox import permissions as P
 from sandbox import serializers as S
 from sandbox.actors import Actor
+from sandbox.application import Application
 from sandbox.events import EventBus
 from sandbox.faults import Faults
 from sandbox.gateway import Gateway
@@ -18,7 +19,7 @@ from sandbox.ratelimits import RateLimitConfig, RateLimiter
 from sandbox.recorder import Recorder, RequestRecord
 from sandbox.server import ApiServer
 from sandbox.signal import Signal
-from sandbox.state import Application, World
+from sandbox.state import World
 
 
 class Sandbox:
@@ -145,8 +146,9 @@ class Sandbox:
         """An actor for a user that may not be a member of any guild (DMs)."""
         return Actor(self, self.world.ensure_user(name), guild)
 
-    async def join(self, name: str, *, guild: Guild | None = None,
-                   roles: list[str] | None = None) -> Actor:
+    async def join(
+        self, name: str, *, guild: Guild | None = None, roles: list[str] | None = None
+    ) -> Actor:
         """`name` joins `guild`: GUILD_MEMBER_ADD."""
         guild = self._default_guild(guild)
         user = self.world.ensure_user(name)
@@ -176,11 +178,17 @@ class Sandbox:
         return self.recorder.requests
 
     async def wait_for_request(
-        self, method: str, route: str, *, timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
-        where: Callable[[RequestRecord], bool] | None = None, count: int = 1,
+        self,
+        method: str,
+        route: str,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
+        where: Callable[[RequestRecord], bool] | None = None,
+        count: int = 1,
     ) -> RequestRecord:
-        return await self.recorder.wait_for(method, route, timeout=timeout, where=where,
-                                            count=count)
+        return await self.recorder.wait_for(
+            method, route, timeout=timeout, where=where, count=count
+        )
 
     def _channel(self, channel: Channel | int | str, guild: Guild | None = None) -> Channel:
         if isinstance(channel, Channel):
@@ -192,8 +200,9 @@ class Sandbox:
             return found
         return self._default_guild(guild).channel(channel)
 
-    def messages(self, channel: Channel | int | str, *, guild: Guild | None = None
-                 ) -> list[dict[str, Any]]:
+    def messages(
+        self, channel: Channel | int | str, *, guild: Guild | None = None
+    ) -> list[dict[str, Any]]:
         """Current (non-ephemeral) messages of a channel, oldest first, as Discord JSON."""
         ch = self._channel(channel, guild)
         msgs = sorted(self.world.messages.get(ch.id, {}).values(), key=lambda m: m.id)
@@ -201,13 +210,22 @@ class Sandbox:
 
     def dms(self, user: User | Actor | str) -> list[dict[str, Any]]:
         """Messages in the DM channel between the bot and `user`, oldest first."""
-        u = user.user if isinstance(user, Actor) else self.world.ensure_user(user) \
-            if isinstance(user, str) else user
+        u = (
+            user.user
+            if isinstance(user, Actor)
+            else self.world.ensure_user(user)
+            if isinstance(user, str)
+            else user
+        )
         return self.messages(self.world.dm_channel(u))
 
     async def wait_for_message(
-        self, channel: Channel | int | str | None = None, *, timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
-        where: Callable[[dict[str, Any]], bool] | None = None, author: User | None = None,
+        self,
+        channel: Channel | int | str | None = None,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
+        where: Callable[[dict[str, Any]], bool] | None = None,
+        author: User | None = None,
         guild: Guild | None = None,
     ) -> dict[str, Any]:
         """The first MESSAGE_CREATE (from now on or already seen) matching; JSON dict."""

@@ -21,15 +21,14 @@ log = logging.getLogger("sandbox.server")
 API_PREFIX = "/api/v10"
 
 
-def json_response(
-    status: int, body: Any, headers: dict[str, str] | None = None
-) -> web.Response:
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> web.Response:
     """JSON with the content type exactly `application/json` (discord.py checks it)."""
     if status == 204 or body is None:
         return web.Response(status=204, headers=headers)
     raw = json.dumps(body, ensure_ascii=False).encode()
-    return web.Response(status=status, body=raw, headers={**(headers or {}),
-                        "Content-Type": "application/json"})
+    return web.Response(
+        status=status, body=raw, headers={**(headers or {}), "Content-Type": "application/json"}
+    )
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, str, bytes, str | None]]]:
@@ -37,12 +36,15 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, str, by
     if ctype.startswith("multipart/"):
         form = await request.post()
         payload: Any = None
-        files = []
+        files: list[tuple[str, str, bytes, str | None]] = []
         for key, value in form.items():
-            if key == "payload_json":
-                payload = json.loads(value if isinstance(value, str) else value.file.read())
-            elif hasattr(value, "file"):
-                files.append((key, value.filename, value.file.read(), value.content_type))
+            if isinstance(value, web.FileField):
+                if key == "payload_json":
+                    payload = json.loads(value.file.read())
+                else:
+                    files.append((key, value.filename, value.file.read(), value.content_type))
+            elif key == "payload_json":
+                payload = json.loads(value)
         return payload, files
     raw = await request.read()
     if not raw:
@@ -50,8 +52,9 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, str, by
     try:
         return json.loads(raw), []
     except ValueError:
-        raise invalid_form({"_errors": [{"code": "BASE_TYPE_BAD_JSON", "message": "bad json"}]}) \
-            from None
+        raise invalid_form(
+            {"_errors": [{"code": "BASE_TYPE_BAD_JSON", "message": "bad json"}]}
+        ) from None
 
 
 class ApiServer:
@@ -70,9 +73,7 @@ class ApiServer:
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", self.sb.requested_port)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets  # type: ignore[union-attr]
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self.runner.addresses[0][1])
 
     async def stop(self) -> None:
         if self.runner is not None:
@@ -85,7 +86,9 @@ class ApiServer:
         att = self.sb.attachments.get(int(request.match_info["attachment_id"]))
         if att is None:
             return json_response(404, not_found_route().body())
-        return web.Response(body=att.data, content_type=att.content_type or "application/octet-stream")
+        return web.Response(
+            body=att.data, content_type=att.content_type or "application/octet-stream"
+        )
 
     async def api(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
@@ -151,16 +154,23 @@ class ApiServer:
         record.response = payload
         return json_response(status, payload, verdict.headers)
 
-    def _too_many(self, retry_after: float, is_global: bool, headers: dict[str, str]) -> web.Response:
+    def _too_many(
+        self, retry_after: float, is_global: bool, headers: dict[str, str]
+    ) -> web.Response:
         # discord.py treats a 429 without `Via` as a Cloudflare ban.
         headers = {
             **headers,
             "Via": "1.1 google",
             "Retry-After": str(max(1, round(retry_after))),
-            "X-RateLimit-Scope": "global" if is_global else headers.get("X-RateLimit-Scope", "user"),
+            "X-RateLimit-Scope": "global"
+            if is_global
+            else headers.get("X-RateLimit-Scope", "user"),
         }
         if is_global:
             headers["X-RateLimit-Global"] = "true"
-        body = {"message": "You are being rate limited.", "retry_after": retry_after,
-                "global": is_global}
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": is_global,
+        }
         return json_response(429, body, headers)

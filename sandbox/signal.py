@@ -19,8 +19,12 @@ class Signal:
         event, self._event = self._event, asyncio.Event()
         event.set()
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float, what: str = "condition"  # noqa: ASYNC109 (mirrors asyncio.wait_for)
-                       ) -> T:
+    async def wait_for(
+        self,
+        predicate: Callable[[], T | None],
+        timeout: float,  # noqa: ASYNC109 (mirrors asyncio.wait_for)
+        what: str = "condition",
+    ) -> T:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:

@@ -40,3 +40,9 @@ def iso(dt: datetime | None) -> str | None:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sandbox import permissions as P
 from sandbox import serializers as S
+from sandbox.application import Application
 from sandbox.events import EventBus
 from sandbox.models import (
     AuditLogEntry,
@@ -24,24 +23,6 @@ from sandbox.models import (
 from sandbox.snowflake import new_id, now
 
 
-@dataclass
-class Application:
-    """The bot application: its id, token, bot user and synced commands."""
-
-    id: int
-    name: str
-    token: str
-    bot_user: User
-    global_commands: list[dict[str, Any]] = field(default_factory=list)
-    guild_commands: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-
-    def commands_for(self, guild_id: int | None) -> list[dict[str, Any]]:
-        """Global commands plus the guild's own (the guild's shadow globals of the same name)."""
-        local = self.guild_commands.get(guild_id, []) if guild_id else []
-        names = {(c["name"], c.get("type", 1)) for c in local}
-        return local + [c for c in self.global_commands if (c["name"], c.get("type", 1)) not in names]
-
-
 class World:
     """All state; every mutation emits the gateway events Discord would."""
 
@@ -54,7 +35,9 @@ class World:
         self.last_post: dict[tuple[int, int], float] = {}  # (channel, user) -> monotonic
         bot = self.create_user(bot_name, bot=True)
         app_id = bot.id
-        token = f"{secrets.token_urlsafe(18)}.{secrets.token_urlsafe(6)}.{secrets.token_urlsafe(27)}"
+        token = (
+            f"{secrets.token_urlsafe(18)}.{secrets.token_urlsafe(6)}.{secrets.token_urlsafe(27)}"
+        )
         self.application = Application(id=app_id, name=bot_name, token=token, bot_user=bot)
 
     # ---- lookups ---------------------------------------------------------------------------
@@ -144,7 +127,9 @@ class World:
 
     def create_channel(self, guild: Guild, name: str, type_: int = 0, **fields: Any) -> Channel:
         position = len([c for c in guild.channels.values() if not c.is_thread])
-        ch = self._add_channel(guild, name, type_, position=position, parent=fields.pop("parent_id", None))
+        ch = self._add_channel(
+            guild, name, type_, position=position, parent=fields.pop("parent_id", None)
+        )
         for key, value in fields.items():
             setattr(ch, key, value)
         self.bus.emit("CHANNEL_CREATE", S.channel(ch))
@@ -400,9 +385,3 @@ class World:
         guild.audit_log.append(entry)
         self.bus.emit("GUILD_AUDIT_LOG_ENTRY_CREATE", S.audit_entry(entry))
         return entry
-
-
-def parse_time(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -36,8 +36,11 @@ async def edit(ctx: Ctx) -> Any:
     channel = get_channel(ctx)
     body = ctx.json or {}
     if channel.is_thread:
-        own = channel.owner_id == ctx.world.bot.id and set(body) <= {"name", "archived",
-                                                                      "auto_archive_duration"}
+        own = channel.owner_id == ctx.world.bot.id and set(body) <= {
+            "name",
+            "archived",
+            "auto_archive_duration",
+        }
         if not own:
             require(ctx, channel, P.MANAGE_THREADS)
     else:
@@ -47,13 +50,26 @@ async def edit(ctx: Ctx) -> Any:
     if "name" in body and not 1 <= len(body["name"] or "") <= 100:
         raise field_error(["name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
     if "rate_limit_per_user" in body and not 0 <= int(body["rate_limit_per_user"] or 0) <= 21600:
-        raise field_error(["rate_limit_per_user"], "NUMBER_TYPE_MAX",
-                          "int value should be less than or equal to 21600.")
+        raise field_error(
+            ["rate_limit_per_user"],
+            "NUMBER_TYPE_MAX",
+            "int value should be less than or equal to 21600.",
+        )
     if "auto_archive_duration" in body and body["auto_archive_duration"] not in ARCHIVE_DURATIONS:
-        raise field_error(["auto_archive_duration"], "BASE_TYPE_CHOICES",
-                          "Value must be one of (60, 1440, 4320, 10080).")
-    for key in ("name", "topic", "nsfw", "position", "locked", "invitable",
-                "auto_archive_duration"):
+        raise field_error(
+            ["auto_archive_duration"],
+            "BASE_TYPE_CHOICES",
+            "Value must be one of (60, 1440, 4320, 10080).",
+        )
+    for key in (
+        "name",
+        "topic",
+        "nsfw",
+        "position",
+        "locked",
+        "invitable",
+        "auto_archive_duration",
+    ):
         if key in body:
             setattr(channel, key, body[key])
     if "rate_limit_per_user" in body:
@@ -67,8 +83,13 @@ async def edit(ctx: Ctx) -> Any:
         channel.overwrites = parse_overwrites(body["permission_overwrites"])
     _channel_event(ctx, channel, "UPDATE")
     guild = ctx.world.guilds[channel.guild_id]
-    ctx.world.audit(guild, THREAD_UPDATE if channel.is_thread else CHANNEL_UPDATE,
-                    user_id=ctx.world.bot.id, target_id=channel.id, reason=ctx.reason)
+    ctx.world.audit(
+        guild,
+        THREAD_UPDATE if channel.is_thread else CHANNEL_UPDATE,
+        user_id=ctx.world.bot.id,
+        target_id=channel.id,
+        reason=ctx.reason,
+    )
     return S.channel(channel)
 
 
@@ -82,13 +103,24 @@ async def delete(ctx: Ctx) -> Any:
     del guild.channels[channel.id]
     ctx.world.messages.pop(channel.id, None)
     if channel.is_thread:
-        ctx.world.bus.emit("THREAD_DELETE", {"id": str(channel.id), "guild_id": str(guild.id),
-                                             "parent_id": str(channel.parent_id),
-                                             "type": channel.type})
+        ctx.world.bus.emit(
+            "THREAD_DELETE",
+            {
+                "id": str(channel.id),
+                "guild_id": str(guild.id),
+                "parent_id": str(channel.parent_id),
+                "type": channel.type,
+            },
+        )
     else:
         _channel_event(ctx, channel, "DELETE")
-    ctx.world.audit(guild, THREAD_DELETE if channel.is_thread else CHANNEL_DELETE,
-                    user_id=ctx.world.bot.id, target_id=channel.id, reason=ctx.reason)
+    ctx.world.audit(
+        guild,
+        THREAD_DELETE if channel.is_thread else CHANNEL_DELETE,
+        user_id=ctx.world.bot.id,
+        target_id=channel.id,
+        reason=ctx.reason,
+    )
     return S.channel(channel)
 
 
@@ -101,13 +133,20 @@ async def put_overwrite(ctx: Ctx) -> Any:
         raise field_error(["type"], "BASE_TYPE_CHOICES", "Value must be one of (0, 1).")
     oid = ctx.int_param("overwrite_id")
     existed = oid in channel.overwrites
-    channel.overwrites[oid] = Overwrite(id=oid, type=int(body["type"]),
-                                        allow=int(body.get("allow") or 0),
-                                        deny=int(body.get("deny") or 0))
+    channel.overwrites[oid] = Overwrite(
+        id=oid,
+        type=int(body["type"]),
+        allow=int(body.get("allow") or 0),
+        deny=int(body.get("deny") or 0),
+    )
     _channel_event(ctx, channel, "UPDATE")
-    ctx.world.audit(ctx.world.guilds[channel.guild_id],
-                    OVERWRITE_UPDATE if existed else OVERWRITE_CREATE,
-                    user_id=ctx.world.bot.id, target_id=channel.id, reason=ctx.reason)
+    ctx.world.audit(
+        ctx.world.guilds[channel.guild_id],
+        OVERWRITE_UPDATE if existed else OVERWRITE_CREATE,
+        user_id=ctx.world.bot.id,
+        target_id=channel.id,
+        reason=ctx.reason,
+    )
     return 204, None
 
 
@@ -117,8 +156,13 @@ async def delete_overwrite(ctx: Ctx) -> Any:
     require(ctx, channel, P.MANAGE_ROLES)
     if channel.overwrites.pop(ctx.int_param("overwrite_id"), None) is not None:
         _channel_event(ctx, channel, "UPDATE")
-        ctx.world.audit(ctx.world.guilds[channel.guild_id], OVERWRITE_DELETE,
-                        user_id=ctx.world.bot.id, target_id=channel.id, reason=ctx.reason)
+        ctx.world.audit(
+            ctx.world.guilds[channel.guild_id],
+            OVERWRITE_DELETE,
+            user_id=ctx.world.bot.id,
+            target_id=channel.id,
+            reason=ctx.reason,
+        )
     return 204, None
 
 
@@ -128,8 +172,11 @@ def _thread_args(body: dict[str, Any]) -> tuple[str, int]:
         raise field_error(["name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
     duration = int(body.get("auto_archive_duration") or 1440)
     if duration not in ARCHIVE_DURATIONS:
-        raise field_error(["auto_archive_duration"], "BASE_TYPE_CHOICES",
-                          "Value must be one of (60, 1440, 4320, 10080).")
+        raise field_error(
+            ["auto_archive_duration"],
+            "BASE_TYPE_CHOICES",
+            "Value must be one of (60, 1440, 4320, 10080).",
+        )
     return name, duration
 
 
@@ -141,8 +188,9 @@ async def thread_from_message(ctx: Ctx) -> Any:
     if msg.thread_id is not None:
         raise ApiError(400, 160004, "A thread has already been created for this message")
     name, duration = _thread_args(ctx.json or {})
-    thread = ctx.world.create_thread(channel, name, owner=ctx.world.bot, from_message=msg,
-                                     auto_archive_duration=duration)
+    thread = ctx.world.create_thread(
+        channel, name, owner=ctx.world.bot, from_message=msg, auto_archive_duration=duration
+    )
     _audit_thread(ctx, thread)
     return 201, S.channel(thread)
 
@@ -154,8 +202,9 @@ async def thread_without_message(ctx: Ctx) -> Any:
     name, duration = _thread_args(body)
     if channel.type == ChannelType.FORUM:
         require(ctx, channel, P.SEND_MESSAGES)
-        thread = ctx.world.create_thread(channel, name, owner=ctx.world.bot,
-                                         auto_archive_duration=duration)
+        thread = ctx.world.create_thread(
+            channel, name, owner=ctx.world.bot, auto_archive_duration=duration
+        )
         starter = build_message(ctx.sb, thread, ctx.world.bot, body.get("message"), ctx.files)
         starter.id = thread.id
         ctx.world.add_message(starter)
@@ -164,15 +213,24 @@ async def thread_without_message(ctx: Ctx) -> Any:
         _audit_thread(ctx, thread)
         return 201, data
     type_ = int(body.get("type") or ChannelType.PRIVATE_THREAD)
-    if type_ not in (ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD,
-                     ChannelType.NEWS_THREAD):
+    if type_ not in (
+        ChannelType.PUBLIC_THREAD,
+        ChannelType.PRIVATE_THREAD,
+        ChannelType.NEWS_THREAD,
+    ):
         raise field_error(["type"], "BASE_TYPE_CHOICES", "Value must be one of (10, 11, 12).")
-    need = P.CREATE_PRIVATE_THREADS if type_ == ChannelType.PRIVATE_THREAD \
-        else P.CREATE_PUBLIC_THREADS
+    need = (
+        P.CREATE_PRIVATE_THREADS if type_ == ChannelType.PRIVATE_THREAD else P.CREATE_PUBLIC_THREADS
+    )
     require(ctx, channel, need)
-    thread = ctx.world.create_thread(channel, name, owner=ctx.world.bot, type_=type_,
-                                     auto_archive_duration=duration,
-                                     invitable=bool(body.get("invitable", True)))
+    thread = ctx.world.create_thread(
+        channel,
+        name,
+        owner=ctx.world.bot,
+        type_=type_,
+        auto_archive_duration=duration,
+        invitable=bool(body.get("invitable", True)),
+    )
     if body.get("rate_limit_per_user"):
         thread.rate_limit_per_user = int(body["rate_limit_per_user"])
     _audit_thread(ctx, thread)
@@ -180,8 +238,13 @@ async def thread_without_message(ctx: Ctx) -> Any:
 
 
 def _audit_thread(ctx: Ctx, thread: Channel) -> None:
-    ctx.world.audit(ctx.world.guilds[thread.guild_id], THREAD_CREATE, user_id=ctx.world.bot.id,
-                    target_id=thread.id, reason=ctx.reason)
+    ctx.world.audit(
+        ctx.world.guilds[thread.guild_id],
+        THREAD_CREATE,
+        user_id=ctx.world.bot.id,
+        target_id=thread.id,
+        reason=ctx.reason,
+    )
 
 
 def _thread(ctx: Ctx) -> Channel:
@@ -282,14 +345,21 @@ async def unpin(ctx: Ctx) -> Any:
 async def list_pins(ctx: Ctx) -> Any:
     channel = get_channel(ctx)
     require(ctx, channel, P.READ_MESSAGE_HISTORY)
-    pinned = sorted((m for m in ctx.world.messages.get(channel.id, {}).values() if m.pinned),
-                    key=lambda m: m.pinned_at or now(), reverse=True)
+    pinned = sorted(
+        (m for m in ctx.world.messages.get(channel.id, {}).values() if m.pinned),
+        key=lambda m: m.pinned_at or now(),
+        reverse=True,
+    )
     if "before" in ctx.query:
-        from sandbox.state import parse_time
+        from sandbox.snowflake import parse_time
 
         before = parse_time(ctx.query["before"])
         pinned = [m for m in pinned if m.pinned_at and before and m.pinned_at < before]
     limit = max(1, min(int(ctx.query.get("limit", 50)), 50))
-    return {"items": [{"pinned_at": S.iso(m.pinned_at), "message": ctx.world.message_json(m)}
-                      for m in pinned[:limit]],
-            "has_more": len(pinned) > limit}
+    return {
+        "items": [
+            {"pinned_at": S.iso(m.pinned_at), "message": ctx.world.message_json(m)}
+            for m in pinned[:limit]
+        ],
+        "has_more": len(pinned) > limit,
+    }

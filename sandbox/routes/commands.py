@@ -9,12 +9,15 @@ from sandbox.router import Ctx, route
 from sandbox.snowflake import new_id
 
 
-def _normalize(ctx: Ctx, raw: dict[str, Any], guild_id: int | None,
-               existing: list[dict[str, Any]]) -> dict[str, Any]:
+def _normalize(
+    ctx: Ctx, raw: dict[str, Any], guild_id: int | None, existing: list[dict[str, Any]]
+) -> dict[str, Any]:
     if not raw.get("name"):
         raise field_error(["name"], "BASE_TYPE_REQUIRED", "This field is required")
     type_ = raw.get("type", 1)
-    old = next((c for c in existing if c["name"] == raw["name"] and c.get("type", 1) == type_), None)
+    old = next(
+        (c for c in existing if c["name"] == raw["name"] and c.get("type", 1) == type_), None
+    )
     cmd: dict[str, Any] = {
         "id": old["id"] if old else str(new_id()),
         "application_id": str(ctx.sb.application.id),

@@ -92,7 +92,8 @@ def store_files(
             id=new_id(),
             filename=name,
             data=data,
-            content_type=content_type if content_type not in (None, "application/octet-stream")
+            content_type=content_type
+            if content_type not in (None, "application/octet-stream")
             else mimetypes.guess_type(name)[0] or content_type,
             description=info.get("description"),
             ephemeral=ephemeral,
@@ -139,12 +140,31 @@ def build_message(
     reply_to = None
     ref = payload.get("message_reference")
     if ref and ref.get("message_id") and ref.get("type", 0) == 0:
-        reply_to = sb.world.message(int(ref.get("channel_id") or channel.id), int(ref["message_id"]))
+        reply_to = sb.world.message(
+            int(ref.get("channel_id") or channel.id), int(ref["message_id"])
+        )
         if reply_to is None and ref.get("fail_if_not_exists", True):
-            raise ApiError(400, 50035, "Invalid Form Body", {"message_reference": {"_errors": [
-                {"code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "message": "Unknown message"}]}})
-        ref = {"type": 0, "channel_id": str(channel.id), "message_id": ref["message_id"],
-               "guild_id": str(channel.guild_id) if channel.guild_id else None}
+            raise ApiError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "message_reference": {
+                        "_errors": [
+                            {
+                                "code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
+                                "message": "Unknown message",
+                            }
+                        ]
+                    }
+                },
+            )
+        ref = {
+            "type": 0,
+            "channel_id": str(channel.id),
+            "message_id": ref["message_id"],
+            "guild_id": str(channel.guild_id) if channel.guild_id else None,
+        }
         if reply_to is None:
             ref = None
     content = payload.get("content") or ""
@@ -192,8 +212,9 @@ def number_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
             comp["id"] = counter[0]
         for key in ("components", "items"):
             if isinstance(comp.get(key), list):
-                comp[key] = [visit(c) if isinstance(c, dict) and "type" in c else c
-                             for c in comp[key]]
+                comp[key] = [
+                    visit(c) if isinstance(c, dict) and "type" in c else c for c in comp[key]
+                ]
         for key in ("accessory", "component"):
             if isinstance(comp.get(key), dict):
                 comp[key] = visit(comp[key])
@@ -208,16 +229,21 @@ def _walk(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return walk(components)
 
 
-def apply_edit(sb: Sandbox, msg: Message, payload: dict[str, Any] | None,
-               files: list[tuple[str, str, bytes, str | None]]) -> dict[str, Any]:
+def apply_edit(
+    sb: Sandbox,
+    msg: Message,
+    payload: dict[str, Any] | None,
+    files: list[tuple[str, str, bytes, str | None]],
+) -> dict[str, Any]:
     """The changes a PATCH makes (content, embeds, components, attachments kept or added)."""
     payload = payload or {}
     check_message(payload, has_files=bool(files), editing=True)
     changes: dict[str, Any] = {}
     if "content" in payload:
         changes["content"] = payload["content"] or ""
-        users, roles, everyone = mentions_for(sb, changes["content"],
-                                              payload.get("allowed_mentions"), None)
+        users, roles, everyone = mentions_for(
+            sb, changes["content"], payload.get("allowed_mentions"), None
+        )
         changes.update(mentions=users, mention_roles=roles, mention_everyone=everyone)
     if "embeds" in payload:
         changes["embeds"] = [_embed(e) for e in payload["embeds"] or []]

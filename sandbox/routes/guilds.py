@@ -29,10 +29,18 @@ async def get_one(ctx: Ctx) -> Any:
 async def preview(ctx: Ctx) -> Any:
     guild = get_guild(ctx)
     return {
-        "id": str(guild.id), "name": guild.name, "icon": guild.icon, "splash": None,
-        "discovery_splash": None, "emojis": [], "features": guild.features,
-        "approximate_member_count": len(guild.members), "approximate_presence_count": 0,
-        "description": guild.description, "stickers": [], "home_header": None,
+        "id": str(guild.id),
+        "name": guild.name,
+        "icon": guild.icon,
+        "splash": None,
+        "discovery_splash": None,
+        "emojis": [],
+        "features": guild.features,
+        "approximate_member_count": len(guild.members),
+        "approximate_presence_count": 0,
+        "description": guild.description,
+        "stickers": [],
+        "home_header": None,
     }
 
 
@@ -43,10 +51,17 @@ async def my_guilds(ctx: Ctx) -> Any:
     for guild in ctx.world.guilds.values():
         if bot.id in guild.members:
             me = guild.members[bot.id]
-            out.append({"id": str(guild.id), "name": guild.name, "icon": guild.icon,
-                        "banner": None, "owner": guild.owner_id == bot.id,
-                        "permissions": str(P.base_permissions(guild, me)),
-                        "features": guild.features})
+            out.append(
+                {
+                    "id": str(guild.id),
+                    "name": guild.name,
+                    "icon": guild.icon,
+                    "banner": None,
+                    "owner": guild.owner_id == bot.id,
+                    "permissions": str(P.base_permissions(guild, me)),
+                    "features": guild.features,
+                }
+            )
     return out
 
 
@@ -68,10 +83,15 @@ def parse_overwrites(raw: list[dict[str, Any]] | None) -> dict[int, Overwrite]:
     out = {}
     for i, o in enumerate(raw or []):
         if "id" not in o:
-            raise field_error(["permission_overwrites", i, "id"], "BASE_TYPE_REQUIRED",
-                              "This field is required")
-        ow = Overwrite(id=int(o["id"]), type=int(o.get("type", 0)), allow=int(o.get("allow") or 0),
-                       deny=int(o.get("deny") or 0))
+            raise field_error(
+                ["permission_overwrites", i, "id"], "BASE_TYPE_REQUIRED", "This field is required"
+            )
+        ow = Overwrite(
+            id=int(o["id"]),
+            type=int(o.get("type", 0)),
+            allow=int(o.get("allow") or 0),
+            deny=int(o.get("deny") or 0),
+        )
         out[ow.id] = ow
     return out
 
@@ -91,14 +111,16 @@ async def create_channel(ctx: Ctx) -> Any:
     if parent is not None and int(parent) not in guild.channels:
         raise field_error(["parent_id"], "CHANNEL_PARENT_INVALID", "Category does not exist")
     fields: dict[str, Any] = {
-        "topic": body.get("topic"), "nsfw": bool(body.get("nsfw")),
+        "topic": body.get("topic"),
+        "nsfw": bool(body.get("nsfw")),
         "rate_limit_per_user": int(body.get("rate_limit_per_user") or 0),
         "overwrites": parse_overwrites(body.get("permission_overwrites")),
         "parent_id": int(parent) if parent else None,
     }
     channel = ctx.world.create_channel(guild, name, type_, **fields)
-    ctx.world.audit(guild, CHANNEL_CREATE, user_id=ctx.world.bot.id, target_id=channel.id,
-                    reason=ctx.reason)
+    ctx.world.audit(
+        guild, CHANNEL_CREATE, user_id=ctx.world.bot.id, target_id=channel.id, reason=ctx.reason
+    )
     return 201, S.channel(channel)
 
 
@@ -107,8 +129,11 @@ async def active_threads(ctx: Ctx) -> Any:
     guild = get_guild(ctx)
     threads = [c for c in guild.channels.values() if c.is_thread and not c.archived]
     bot = ctx.world.bot.id
-    return {"threads": [S.channel(t) for t in threads], "has_more": False,
-            "members": [S.thread_member(t, bot) for t in threads if bot in t.thread_members]}
+    return {
+        "threads": [S.channel(t) for t in threads],
+        "has_more": False,
+        "members": [S.thread_member(t, bot) for t in threads if bot in t.thread_members],
+    }
 
 
 @route("GET", "/guilds/{guild_id}/roles")
@@ -135,9 +160,16 @@ async def create_role(ctx: Ctx) -> Any:
     for role in guild.roles.values():
         if role.id != guild.id:
             role.position += 1
-    role = Role(id=new_id(), guild_id=guild.id, name=body.get("name") or "new role",
-                permissions=perms, position=1, color=int(body.get("color") or 0),
-                hoist=bool(body.get("hoist")), mentionable=bool(body.get("mentionable")))
+    role = Role(
+        id=new_id(),
+        guild_id=guild.id,
+        name=body.get("name") or "new role",
+        permissions=perms,
+        position=1,
+        color=int(body.get("color") or 0),
+        hoist=bool(body.get("hoist")),
+        mentionable=bool(body.get("mentionable")),
+    )
     guild.roles[role.id] = role
     ctx.world.bus.emit("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": S.role(role)})
     ctx.world.audit(guild, ROLE_CREATE, user_id=me.id, target_id=role.id, reason=ctx.reason)
@@ -161,8 +193,9 @@ async def edit_role(ctx: Ctx) -> Any:
     if body.get("permissions") is not None:
         role.permissions = int(body["permissions"])
     ctx.world.bus.emit("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": S.role(role)})
-    ctx.world.audit(guild, ROLE_UPDATE, user_id=ctx.world.bot.id, target_id=role.id,
-                    reason=ctx.reason)
+    ctx.world.audit(
+        guild, ROLE_UPDATE, user_id=ctx.world.bot.id, target_id=role.id, reason=ctx.reason
+    )
     return S.role(role)
 
 
@@ -177,7 +210,9 @@ async def move_roles(ctx: Ctx) -> Any:
         _check_role_editable(ctx, role)
         if entry.get("position") is not None:
             role.position = int(entry["position"])
-            ctx.world.bus.emit("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": S.role(role)})
+            ctx.world.bus.emit(
+                "GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": S.role(role)}
+            )
     return [S.role(r) for r in guild.roles.values()]
 
 
@@ -196,8 +231,9 @@ async def delete_role(ctx: Ctx) -> Any:
         if role.id in member.roles:
             member.roles.remove(role.id)
     ctx.world.bus.emit("GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role.id)})
-    ctx.world.audit(guild, ROLE_DELETE, user_id=ctx.world.bot.id, target_id=role.id,
-                    reason=ctx.reason)
+    ctx.world.audit(
+        guild, ROLE_DELETE, user_id=ctx.world.bot.id, target_id=role.id, reason=ctx.reason
+    )
     return 204, None
 
 
@@ -218,8 +254,18 @@ async def audit_logs(ctx: Ctx) -> Any:
     entries = entries[: max(1, min(int(q.get("limit", 50)), 100))]
     ids = {e.user_id for e in entries} | {e.target_id for e in entries}
     users = [S.user(ctx.world.users[i]) for i in ids if i in ctx.world.users]
-    threads = [S.channel(c) for c in guild.channels.values()
-               if c.type in ChannelType.THREADS and c.id in ids]
-    return {"audit_log_entries": [S.audit_entry(e) for e in entries], "users": users,
-            "integrations": [], "webhooks": [], "guild_scheduled_events": [], "threads": threads,
-            "application_commands": [], "auto_moderation_rules": []}
+    threads = [
+        S.channel(c)
+        for c in guild.channels.values()
+        if c.type in ChannelType.THREADS and c.id in ids
+    ]
+    return {
+        "audit_log_entries": [S.audit_entry(e) for e in entries],
+        "users": users,
+        "integrations": [],
+        "webhooks": [],
+        "guild_scheduled_events": [],
+        "threads": threads,
+        "application_commands": [],
+        "auto_moderation_rules": [],
+    }

@@ -51,23 +51,35 @@ def _interaction_meta(rec: InteractionRecord) -> dict[str, Any]:
     return meta
 
 
-def _new_message(ctx: Ctx, rec: InteractionRecord, data: dict[str, Any] | None,
-                 *, loading: bool = False) -> Message:
+def _new_message(
+    ctx: Ctx, rec: InteractionRecord, data: dict[str, Any] | None, *, loading: bool = False
+) -> Message:
     channel = ctx.world.channel(int(rec.payload["channel_id"]))
     if channel is None:
         raise unknown("Channel")
     data = dict(data or {})
     if loading:
         data.setdefault("content", "")
-    msg = build_message(
-        ctx.sb, channel, ctx.world.bot, data, ctx.files,
-        webhook_id=ctx.sb.application.id,
-        application_id=ctx.sb.application.id,
-        interaction_metadata=_interaction_meta(rec),
-    ) if not loading else Message(
-        id=0, channel_id=channel.id, author=ctx.world.bot,
-        webhook_id=ctx.sb.application.id, application_id=ctx.sb.application.id,
-        interaction_metadata=_interaction_meta(rec),
+    msg = (
+        build_message(
+            ctx.sb,
+            channel,
+            ctx.world.bot,
+            data,
+            ctx.files,
+            webhook_id=ctx.sb.application.id,
+            application_id=ctx.sb.application.id,
+            interaction_metadata=_interaction_meta(rec),
+        )
+        if not loading
+        else Message(
+            id=0,
+            channel_id=channel.id,
+            author=ctx.world.bot,
+            webhook_id=ctx.sb.application.id,
+            application_id=ctx.sb.application.id,
+            interaction_metadata=_interaction_meta(rec),
+        )
     )
     if loading:
         from sandbox.snowflake import new_id
@@ -109,8 +121,21 @@ async def callback(ctx: Ctx) -> Any:
         if rec.type == 5:
             raise ApiError(400, 50035, "Invalid Form Body")
     elif cb_type != AUTOCOMPLETE_RESULT and cb_type != PONG:
-        raise ApiError(400, 50035, "Invalid Form Body", {"type": {"_errors": [
-            {"code": "BASE_TYPE_CHOICES", "message": "Value must be one of valid choices."}]}})
+        raise ApiError(
+            400,
+            50035,
+            "Invalid Form Body",
+            {
+                "type": {
+                    "_errors": [
+                        {
+                            "code": "BASE_TYPE_CHOICES",
+                            "message": "Value must be one of valid choices.",
+                        }
+                    ]
+                }
+            },
+        )
     rec.callbacks.append(body)
     rec.first = InteractionResponse(type=cb_type, data=data, message=message)
     rec.original = message
@@ -182,8 +207,10 @@ async def _delete(ctx: Ctx) -> Any:
     return 204, None
 
 
-for _tpl in ("/webhooks/{webhook_id}/{webhook_token}/messages/@original",
-             "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"):
+for _tpl in (
+    "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+    "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
+):
     route("GET", _tpl, auth=False)(_get)
     route("PATCH", _tpl, auth=False)(_patch)
     route("DELETE", _tpl, auth=False)(_delete)

@@ -11,8 +11,7 @@ from sandbox.errors import ApiError, field_error, missing_permissions, unknown
 from sandbox.models import Ban, Guild, Role
 from sandbox.router import Ctx, route
 from sandbox.routes.common import bot_member, get_guild, get_member, require, require_outranks
-from sandbox.snowflake import now
-from sandbox.state import parse_time
+from sandbox.snowflake import now, parse_time
 
 MAX_TIMEOUT = timedelta(days=28)
 MEMBER_KICK, BAN_ADD, BAN_REMOVE, MEMBER_UPDATE, MEMBER_ROLE_UPDATE = 20, 22, 23, 24, 25
@@ -37,8 +36,11 @@ async def search(ctx: Ctx) -> Any:
     guild = get_guild(ctx)
     q = ctx.query.get("query", "").lower()
     limit = max(1, min(int(ctx.query.get("limit", 1)), 1000))
-    found = [m for m in guild.members.values()
-             if m.user.username.lower().startswith(q) or (m.nick or "").lower().startswith(q)]
+    found = [
+        m
+        for m in guild.members.values()
+        if m.user.username.lower().startswith(q) or (m.nick or "").lower().startswith(q)
+    ]
     return [S.member(m) for m in found[:limit]]
 
 
@@ -63,7 +65,9 @@ async def edit_member(ctx: Ctx) -> Any:
         if target.id != ctx.world.bot.id:
             require_outranks(ctx, guild, target)
         if body["nick"] is not None and len(body["nick"]) > 32:
-            raise field_error(["nick"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.")
+            raise field_error(
+                ["nick"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
+            )
         changes.append({"key": "nick", "old_value": target.nick, "new_value": body["nick"]})
     if "roles" in body:
         require(ctx, None, P.MANAGE_ROLES, guild)
@@ -82,11 +86,18 @@ async def edit_member(ctx: Ctx) -> Any:
             if P.base_permissions(guild, target) & P.ADMINISTRATOR:
                 raise missing_permissions()
             if until > now() + MAX_TIMEOUT:
-                raise field_error(["communication_disabled_until"], "BASE_TYPE_BAD_TIME",
-                                  "Timeout must be at most 28 days in the future")
-        changes.append({"key": "communication_disabled_until",
-                        "old_value": S.iso(target.communication_disabled_until),
-                        "new_value": body["communication_disabled_until"]})
+                raise field_error(
+                    ["communication_disabled_until"],
+                    "BASE_TYPE_BAD_TIME",
+                    "Timeout must be at most 28 days in the future",
+                )
+        changes.append(
+            {
+                "key": "communication_disabled_until",
+                "old_value": S.iso(target.communication_disabled_until),
+                "new_value": body["communication_disabled_until"],
+            }
+        )
     if "mute" in body or "deaf" in body:
         require(ctx, None, (1 << 22) if "mute" in body else (1 << 23), guild)
     # All checks passed: apply.
@@ -100,8 +111,14 @@ async def edit_member(ctx: Ctx) -> Any:
     target.deaf = bool(body.get("deaf", target.deaf))
     ctx.world.member_updated(guild, target)
     if changes:
-        ctx.world.audit(guild, MEMBER_UPDATE, user_id=ctx.world.bot.id, target_id=target.id,
-                        reason=ctx.reason, changes=changes)
+        ctx.world.audit(
+            guild,
+            MEMBER_UPDATE,
+            user_id=ctx.world.bot.id,
+            target_id=target.id,
+            reason=ctx.reason,
+            changes=changes,
+        )
     if target.roles != before_roles:
         _role_audit(ctx, guild, target.id, before_roles, target.roles)
     return S.member(target)
@@ -117,15 +134,26 @@ async def edit_me(ctx: Ctx) -> Any:
     return S.member(me)
 
 
-def _role_audit(ctx: Ctx, guild: Guild, target_id: int, before: list[int], after: list[int]
-                ) -> None:
+def _role_audit(
+    ctx: Ctx, guild: Guild, target_id: int, before: list[int], after: list[int]
+) -> None:
     added = [{"id": str(r), "name": guild.roles[r].name} for r in after if r not in before]
-    removed = [{"id": str(r), "name": guild.roles[r].name}
-               for r in before if r not in after and r in guild.roles]
-    changes = ([{"key": "$add", "new_value": added}] if added else []) + \
-              ([{"key": "$remove", "new_value": removed}] if removed else [])
-    ctx.world.audit(guild, MEMBER_ROLE_UPDATE, user_id=ctx.world.bot.id, target_id=target_id,
-                    reason=ctx.reason, changes=changes)
+    removed = [
+        {"id": str(r), "name": guild.roles[r].name}
+        for r in before
+        if r not in after and r in guild.roles
+    ]
+    changes = ([{"key": "$add", "new_value": added}] if added else []) + (
+        [{"key": "$remove", "new_value": removed}] if removed else []
+    )
+    ctx.world.audit(
+        guild,
+        MEMBER_ROLE_UPDATE,
+        user_id=ctx.world.bot.id,
+        target_id=target_id,
+        reason=ctx.reason,
+        changes=changes,
+    )
 
 
 async def _member_role(ctx: Ctx, add: bool) -> Any:
@@ -164,8 +192,9 @@ async def kick(ctx: Ctx) -> Any:
     require(ctx, None, P.KICK_MEMBERS, guild)
     require_outranks(ctx, guild, target)
     ctx.world.remove_member(guild, target.id)
-    ctx.world.audit(guild, MEMBER_KICK, user_id=ctx.world.bot.id, target_id=target.id,
-                    reason=ctx.reason)
+    ctx.world.audit(
+        guild, MEMBER_KICK, user_id=ctx.world.bot.id, target_id=target.id, reason=ctx.reason
+    )
     return 204, None
 
 
@@ -186,8 +215,11 @@ async def ban(ctx: Ctx) -> Any:
         seconds = int(body["delete_message_days"]) * 86400
     seconds = int(seconds or 0)
     if not 0 <= seconds <= 604800:
-        raise field_error(["delete_message_seconds"], "NUMBER_TYPE_MAX",
-                          "int value should be less than or equal to 604800.")
+        raise field_error(
+            ["delete_message_seconds"],
+            "NUMBER_TYPE_MAX",
+            "int value should be less than or equal to 604800.",
+        )
     if target is not None:
         ctx.world.remove_member(guild, user.id)
     guild.bans[user.id] = Ban(user=user, reason=ctx.reason)
@@ -195,8 +227,11 @@ async def ban(ctx: Ctx) -> Any:
     if seconds:
         cutoff = now() - timedelta(seconds=seconds)
         for channel in list(guild.channels.values()):
-            ids = [m.id for m in ctx.world.messages.get(channel.id, {}).values()
-                   if m.author.id == user.id and m.timestamp >= cutoff]
+            ids = [
+                m.id
+                for m in ctx.world.messages.get(channel.id, {}).values()
+                if m.author.id == user.id and m.timestamp >= cutoff
+            ]
             if ids:
                 ctx.world.bulk_delete(channel, ids)
     ctx.world.audit(guild, BAN_ADD, user_id=ctx.world.bot.id, target_id=user.id, reason=ctx.reason)
@@ -211,8 +246,9 @@ async def unban(ctx: Ctx) -> Any:
     if entry is None:
         raise unknown("Ban")
     ctx.world.bus.emit("GUILD_BAN_REMOVE", {"guild_id": str(guild.id), "user": S.user(entry.user)})
-    ctx.world.audit(guild, BAN_REMOVE, user_id=ctx.world.bot.id, target_id=entry.user.id,
-                    reason=ctx.reason)
+    ctx.world.audit(
+        guild, BAN_REMOVE, user_id=ctx.world.bot.id, target_id=entry.user.id, reason=ctx.reason
+    )
     return 204, None
 
 

@@ -27,8 +27,12 @@ async def create_message(ctx: Ctx) -> Any:
         raise ApiError(400, 50083, "Thread is archived")
     wait = ctx.world.slowmode_wait(channel, ctx.world.bot_member_of(channel))
     if wait > 0:
-        raise ApiError(429, 20016, "This action cannot be performed due to slowmode rate limit.",
-                       retry_after=round(wait, 3))
+        raise ApiError(
+            429,
+            20016,
+            "This action cannot be performed due to slowmode rate limit.",
+            retry_after=round(wait, 3),
+        )
     msg = build_message(ctx.sb, channel, ctx.world.bot, ctx.json, ctx.files)
     ctx.world.add_message(msg)
     return ctx.world.message_json(msg)
@@ -38,8 +42,11 @@ async def create_message(ctx: Ctx) -> Any:
 async def list_messages(ctx: Ctx) -> Any:
     channel = get_channel(ctx)
     require(ctx, channel, P.READ_MESSAGE_HISTORY)
-    msgs = sorted((m for m in ctx.world.messages.get(channel.id, {}).values() if not m.ephemeral),
-                  key=lambda m: m.id, reverse=True)
+    msgs = sorted(
+        (m for m in ctx.world.messages.get(channel.id, {}).values() if not m.ephemeral),
+        key=lambda m: m.id,
+        reverse=True,
+    )
     limit = max(1, min(int(ctx.query.get("limit", 50)), 100))
     if "before" in ctx.query:
         msgs = [m for m in msgs if m.id < int(ctx.query["before"])]
@@ -81,8 +88,9 @@ async def delete(ctx: Ctx) -> Any:
     if msg.author.id != ctx.world.bot.id and channel.type != ChannelType.DM:
         require(ctx, channel, P.MANAGE_MESSAGES)
         guild = ctx.world.guilds[channel.guild_id]
-        ctx.world.audit(guild, 72, user_id=ctx.world.bot.id, target_id=msg.author.id,
-                        reason=ctx.reason)
+        ctx.world.audit(
+            guild, 72, user_id=ctx.world.bot.id, target_id=msg.author.id, reason=ctx.reason
+        )
     ctx.world.delete_message(msg)
     return 204, None
 
@@ -100,12 +108,18 @@ async def bulk_delete(ctx: Ctx) -> Any:
         raise field_error(["messages"], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
     ids = list(dict.fromkeys(int(i) for i in raw))
     if len(ids) != len(raw):
-        raise ApiError(400, 50016, "Provided too few or too many messages to delete. "
-                       "Must provide at least 2 and fewer than 100 messages to delete.")
+        raise ApiError(
+            400,
+            50016,
+            "Provided too few or too many messages to delete. "
+            "Must provide at least 2 and fewer than 100 messages to delete.",
+        )
     cutoff = time.time() * 1000 - FOURTEEN_DAYS_MS
     for mid in ids:
         if (mid >> 22) + DISCORD_EPOCH_MS < cutoff:
-            raise ApiError(400, 50034, "You can only bulk delete messages that are under 14 days old.")
+            raise ApiError(
+                400, 50034, "You can only bulk delete messages that are under 14 days old."
+            )
     existing = [i for i in ids if ctx.world.message(channel.id, i) is not None]
     ctx.world.bulk_delete(channel, existing)
     return 204, None

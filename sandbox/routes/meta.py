@@ -53,8 +53,13 @@ async def get_application_me(ctx: Ctx) -> Any:
 
 @route("GET", "/users/@me")
 async def get_me(ctx: Ctx) -> Any:
-    return {**S.user(ctx.sb.application.bot_user), "verified": True, "mfa_enabled": False,
-            "locale": "en-US", "email": None}
+    return {
+        **S.user(ctx.sb.application.bot_user),
+        "verified": True,
+        "mfa_enabled": False,
+        "locale": "en-US",
+        "email": None,
+    }
 
 
 @route("GET", "/users/{user_id}")
@@ -75,8 +80,12 @@ async def get_gateway_bot(ctx: Ctx) -> Any:
     return {
         "url": ctx.sb.gateway_url,
         "shards": 1,
-        "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14400000,
-                                "max_concurrency": 1},
+        "session_start_limit": {
+            "total": 1000,
+            "remaining": 999,
+            "reset_after": 14400000,
+            "max_concurrency": 1,
+        },
     }
 
 

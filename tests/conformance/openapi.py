@@ -23,8 +23,9 @@ def _shape(template: str) -> str:
     return re.sub(r"\{[^}]+\}", "{}", template)
 
 
-def response_schema(spec: dict[str, Any], method: str, template: str, status: int
-                    ) -> dict[str, Any] | None:
+def response_schema(
+    spec: dict[str, Any], method: str, template: str, status: int
+) -> dict[str, Any] | None:
     """The JSON schema Discord documents for this answer, or None if it documents none."""
     wanted = _shape(template)
     for path, item in spec["paths"].items():
@@ -83,5 +84,4 @@ def validate(schema: dict[str, Any], instance: Any) -> list[str]:
         full, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}"
-            for e in errors]
+    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}" for e in errors]

@@ -12,20 +12,30 @@ from tests.conformance.openapi import SPEC_PATH, load_spec, response_schema, val
 
 # Routes the scenario must exercise, so the test cannot pass by validating nothing.
 REQUIRED = {
-    ("GET", "/users/@me"), ("GET", "/oauth2/applications/@me"), ("GET", "/gateway/bot"),
+    ("GET", "/users/@me"),
+    ("GET", "/oauth2/applications/@me"),
+    ("GET", "/gateway/bot"),
     ("PUT", "/applications/{application_id}/guilds/{guild_id}/commands"),
-    ("POST", "/channels/{channel_id}/messages"), ("GET", "/channels/{channel_id}/messages"),
+    ("POST", "/channels/{channel_id}/messages"),
+    ("GET", "/channels/{channel_id}/messages"),
     ("GET", "/channels/{channel_id}/messages/{message_id}"),
     ("PATCH", "/channels/{channel_id}/messages/{message_id}"),
-    ("POST", "/users/@me/channels"), ("GET", "/channels/{channel_id}"),
-    ("PATCH", "/channels/{channel_id}"), ("POST", "/guilds/{guild_id}/channels"),
+    ("POST", "/users/@me/channels"),
+    ("GET", "/channels/{channel_id}"),
+    ("PATCH", "/channels/{channel_id}"),
+    ("POST", "/guilds/{guild_id}/channels"),
     ("POST", "/channels/{channel_id}/messages/{message_id}/threads"),
     ("POST", "/channels/{channel_id}/threads"),
-    ("GET", "/guilds/{guild_id}/members/{user_id}"), ("GET", "/guilds/{guild_id}/members"),
-    ("PATCH", "/guilds/{guild_id}/members/{user_id}"), ("GET", "/guilds/{guild_id}/bans"),
-    ("GET", "/guilds/{guild_id}/bans/{user_id}"), ("GET", "/guilds/{guild_id}"),
-    ("GET", "/guilds/{guild_id}/preview"), ("POST", "/guilds/{guild_id}/roles"),
-    ("PATCH", "/guilds/{guild_id}/roles/{role_id}"), ("GET", "/guilds/{guild_id}/roles"),
+    ("GET", "/guilds/{guild_id}/members/{user_id}"),
+    ("GET", "/guilds/{guild_id}/members"),
+    ("PATCH", "/guilds/{guild_id}/members/{user_id}"),
+    ("GET", "/guilds/{guild_id}/bans"),
+    ("GET", "/guilds/{guild_id}/bans/{user_id}"),
+    ("GET", "/guilds/{guild_id}"),
+    ("GET", "/guilds/{guild_id}/preview"),
+    ("POST", "/guilds/{guild_id}/roles"),
+    ("PATCH", "/guilds/{guild_id}/roles/{role_id}"),
+    ("GET", "/guilds/{guild_id}/roles"),
     ("GET", "/guilds/{guild_id}/audit-logs"),
     ("POST", "/interactions/{interaction_id}/{interaction_token}/callback"),
     ("POST", "/webhooks/{webhook_id}/{webhook_token}"),
@@ -37,8 +47,9 @@ REQUIRED = {
 
 
 async def scenario(sb: Sandbox) -> None:
-    guild = sb.create_guild("Demo", owner="olivia", channels=["general"], roles=["Mod"],
-                            with_bot=True)
+    guild = sb.create_guild(
+        "Demo", owner="olivia", channels=["general"], roles=["Mod"], with_bot=True
+    )
     alice = sb.member("alice", roles=["Mod"])
     general = guild.channel("general")
     base = sb.api_base
@@ -53,16 +64,36 @@ async def scenario(sb: Sandbox) -> None:
         for path in ("/users/@me", "/oauth2/applications/@me", "/gateway/bot"):
             await call("GET", path)
         app, gid, cid = sb.application.id, guild.id, general.id
-        await call("PUT", f"/applications/{app}/guilds/{gid}/commands", json=[
-            {"name": "ping", "description": "Ping", "type": 1,
-             "options": [{"name": "who", "description": "who", "type": 6, "required": True}]}])
+        await call(
+            "PUT",
+            f"/applications/{app}/guilds/{gid}/commands",
+            json=[
+                {
+                    "name": "ping",
+                    "description": "Ping",
+                    "type": 1,
+                    "options": [{"name": "who", "description": "who", "type": 6, "required": True}],
+                }
+            ],
+        )
         user_msg = await alice.say("#general", "hello", files=[("a.txt", b"abc")])
-        sent = await call("POST", f"/channels/{cid}/messages", json={
-            "content": f"hi {alice.mention}", "embeds": [{"title": "t", "description": "d",
-                                                          "fields": [{"name": "n", "value": "v"}]}],
-            "components": [{"type": 1, "components": [
-                {"type": 2, "style": 1, "label": "Go", "custom_id": "go"}]}],
-            "message_reference": {"message_id": str(user_msg.id)}})
+        sent = await call(
+            "POST",
+            f"/channels/{cid}/messages",
+            json={
+                "content": f"hi {alice.mention}",
+                "embeds": [
+                    {"title": "t", "description": "d", "fields": [{"name": "n", "value": "v"}]}
+                ],
+                "components": [
+                    {
+                        "type": 1,
+                        "components": [{"type": 2, "style": 1, "label": "Go", "custom_id": "go"}],
+                    }
+                ],
+                "message_reference": {"message_id": str(user_msg.id)},
+            },
+        )
         await call("GET", f"/channels/{cid}/messages?limit=10")
         await call("GET", f"/channels/{cid}/messages/{sent['id']}")
         await call("PATCH", f"/channels/{cid}/messages/{sent['id']}", json={"content": "edited"})
@@ -91,12 +122,16 @@ async def scenario(sb: Sandbox) -> None:
         await call("GET", f"/guilds/{gid}/roles")
         await call("GET", f"/guilds/{gid}/audit-logs")
         rec = await alice.slash("ping", who="olivia")
-        await call("POST", f"/interactions/{rec.id}/{rec.token}/callback?with_response=true",
-                   json={"type": 4, "data": {"content": "pong", "flags": 64}})
+        await call(
+            "POST",
+            f"/interactions/{rec.id}/{rec.token}/callback?with_response=true",
+            json={"type": 4, "data": {"content": "pong", "flags": 64}},
+        )
         await call("POST", f"/webhooks/{app}/{rec.token}?wait=true", json={"content": "more"})
         await call("GET", f"/webhooks/{app}/{rec.token}/messages/@original")
-        await call("PATCH", f"/webhooks/{app}/{rec.token}/messages/@original",
-                   json={"content": "pong!"})
+        await call(
+            "PATCH", f"/webhooks/{app}/{rec.token}/messages/@original", json={"content": "pong!"}
+        )
 
 
 @pytest.mark.skipif(not SPEC_PATH.exists(), reason=f"Discord OpenAPI spec absent at {SPEC_PATH}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
 import discord
 import pytest
@@ -17,8 +16,13 @@ from sandbox import Sandbox, point_discord_py_at
 async def sb() -> AsyncIterator[Sandbox]:
     async with Sandbox() as sandbox:
         point_discord_py_at(sandbox)
-        sandbox.create_guild("Demo", owner="olivia", channels=["general", "modlog"],
-                             roles=["Moderator", "Manager"], with_bot=True)
+        sandbox.create_guild(
+            "Demo",
+            owner="olivia",
+            channels=["general", "modlog"],
+            roles=["Moderator", "Manager"],
+            with_bot=True,
+        )
         yield sandbox
 
 
@@ -37,13 +41,17 @@ class FastClient(discord.Client):
 
 
 @contextlib.asynccontextmanager
-async def running(client: discord.Client, sb: Sandbox, timeout: float = 5.0  # noqa: ASYNC109
-                  ) -> AsyncIterator[discord.Client]:
+async def running(
+    client: discord.Client,
+    sb: Sandbox,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> AsyncIterator[discord.Client]:
     """Start `client` against `sb`, wait until ready, and close it afterwards."""
     task = asyncio.create_task(client.start(sb.application.token))
     ready = asyncio.create_task(client.wait_until_ready())
-    done, _ = await asyncio.wait({task, ready}, timeout=timeout,
-                                 return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait(
+        {task, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+    )
     if ready not in done:
         ready.cancel()
         if task in done:
@@ -55,8 +63,3 @@ async def running(client: discord.Client, sb: Sandbox, timeout: float = 5.0  # n
         await client.close()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(task, 5)
-
-
-async def wait_event(client: discord.Client, event: str, check: Any = None,
-                     timeout: float = 5.0) -> Any:  # noqa: ASYNC109
-    return await client.wait_for(event, check=check, timeout=timeout)

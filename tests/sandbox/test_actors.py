@@ -38,8 +38,12 @@ async def test_upload_is_readable_by_the_bot(sb: Sandbox) -> None:
 async def test_autocomplete_and_user_select(sb: Sandbox) -> None:
     client = TreeClient(sb)
 
-    async def topics(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=t, value=t) for t in ("bug", "idea") if t.startswith(current)]
+    async def topics(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=t, value=t) for t in ("bug", "idea") if t.startswith(current)
+        ]
 
     @client.tree.command(name="feedback", description="Send feedback", guild=client.guild_obj)
     @app_commands.autocomplete(topic=topics)
@@ -91,8 +95,9 @@ async def test_wait_for_message_and_pins(sb: Sandbox) -> None:
         pins = [m async for m in channel.pins()]
         assert [m.id for m in pins] == [int(note["id"])]
         with pytest.raises(TimeoutError):
-            await sb.wait_for_message("#general", where=lambda m: m["content"] == "never",
-                                      timeout=0.1)
+            await sb.wait_for_message(
+                "#general", where=lambda m: m["content"] == "never", timeout=0.1
+            )
 
 
 async def test_slowmode_applies_to_members_and_the_bot() -> None:
@@ -100,8 +105,12 @@ async def test_slowmode_applies_to_members_and_the_bot() -> None:
         from sandbox import point_discord_py_at
 
         point_discord_py_at(sb)
-        guild = sb.create_guild("Slow", channels=["general"], with_bot=True,
-                                bot_permissions=P.VIEW_CHANNEL | P.SEND_MESSAGES)
+        guild = sb.create_guild(
+            "Slow",
+            channels=["general"],
+            with_bot=True,
+            bot_permissions=P.VIEW_CHANNEL | P.SEND_MESSAGES,
+        )
         guild.channel("general").rate_limit_per_user = 1
         alice = sb.member("alice")
         await alice.say("#general", "one")
@@ -112,7 +121,9 @@ async def test_slowmode_applies_to_members_and_the_bot() -> None:
             assert isinstance(channel, discord.TextChannel)
             await channel.send("first")
             await channel.send("second")  # 429 20016 with retry_after: discord.py waits it out
-            statuses = [r.status for r in sb.requests if r.route == "/channels/{channel_id}/messages"]
+            statuses = [
+                r.status for r in sb.requests if r.route == "/channels/{channel_id}/messages"
+            ]
             assert statuses == [200, 429, 200]
 
 

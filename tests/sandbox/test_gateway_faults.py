@@ -39,7 +39,7 @@ async def test_drop_then_resume_loses_no_event(sb: Sandbox) -> None:
         await client.wait_contents(1)
         resumed = asyncio.create_task(client.wait_for("resumed", timeout=5))
         await sb.gateway.drop()
-        await alice.say("#general", "while down 1")   # buffered for the session
+        await alice.say("#general", "while down 1")  # buffered for the session
         await alice.say("#general", "while down 2")
         await resumed
         await alice.say("#general", "after")
@@ -92,8 +92,12 @@ async def _raw_session(sb: Sandbox, compress: str | None) -> list[dict]:
                 assert msg.type == aiohttp.WSMsgType.TEXT and compress is None
                 frames.append(json.loads(msg.data))
             if frames[-1]["op"] == 10:
-                await ws.send_json({"op": 2, "d": {"token": sb.application.token,
-                                                   "intents": 513, "properties": {}}})
+                await ws.send_json(
+                    {
+                        "op": 2,
+                        "d": {"token": sb.application.token, "intents": 513, "properties": {}},
+                    }
+                )
     return frames
 
 

@@ -30,8 +30,13 @@ class Confirm(discord.ui.View):
     async def accept(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await interaction.response.edit_message(content="accepted", view=None)
 
-    @discord.ui.select(custom_id="demo:pick", options=[discord.SelectOption(label="A", value="a"),
-                                                       discord.SelectOption(label="B", value="b")])
+    @discord.ui.select(
+        custom_id="demo:pick",
+        options=[
+            discord.SelectOption(label="A", value="a"),
+            discord.SelectOption(label="B", value="b"),
+        ],
+    )
     async def pick(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
         await interaction.response.send_message(f"picked {select.values[0]}", ephemeral=True)
 
@@ -42,11 +47,16 @@ def make_bot(sb: Sandbox) -> Bot:
     config = app_commands.Group(name="config", description="Configuration")
 
     @config.command(name="show", description="Show a setting")
-    async def show(interaction: discord.Interaction, member: discord.Member,
-                   channel: discord.TextChannel, count: int = 1,
-                   file: discord.Attachment | None = None) -> None:
+    async def show(
+        interaction: discord.Interaction,
+        member: discord.Member,
+        channel: discord.TextChannel,
+        count: int = 1,
+        file: discord.Attachment | None = None,
+    ) -> None:
         await interaction.response.send_message(
-            f"{member.name} in {channel.name} x{count}", ephemeral=True)
+            f"{member.name} in {channel.name} x{count}", ephemeral=True
+        )
         body = (await file.read()).decode() if file else "-"
         await interaction.followup.send(f"follow-up {body}", ephemeral=True)
 
@@ -77,16 +87,18 @@ async def test_slash_with_subcommand_options_ephemeral_and_followup(sb: Sandbox)
     async with running(make_bot(sb), sb):
         alice = sb.member("alice")
         bob = sb.member("bob")
-        rec = await alice.slash("config show", member=bob, channel="#modlog", count=3,
-                                file=("note.txt", b"attached"))
+        rec = await alice.slash(
+            "config show", member=bob, channel="#modlog", count=3, file=("note.txt", b"attached")
+        )
         first = await rec.response()
         assert first.type == 4 and first.ephemeral
         assert first.content == "bob in modlog x3"
         (follow,) = await rec.followups(n=1)
         assert follow.content == "follow-up attached" and follow.ephemeral
         assert sb.messages("#general") == []  # ephemeral answers are not in the channel
-        synced = await sb.wait_for_request("PUT",
-                                           "/applications/{application_id}/guilds/{guild_id}/commands")
+        synced = await sb.wait_for_request(
+            "PUT", "/applications/{application_id}/guilds/{guild_id}/commands"
+        )
         assert {c["name"] for c in synced.json} == {"config", "ask", "confirm", "slow"}
 
 
@@ -129,22 +141,26 @@ async def test_second_response_is_rejected_like_discord(sb: Sandbox) -> None:
     bot = make_bot(sb)
     errors: list[Exception] = []
 
-    @bot.tree.command(name="twice", description="answers twice",
-                      guild=discord.Object(next(iter(sb.world.guilds))))
+    @bot.tree.command(
+        name="twice", description="answers twice", guild=discord.Object(next(iter(sb.world.guilds)))
+    )
     async def twice(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("one")
         try:
             await interaction.followup.send("two")
             await bot.http.request(
-                discord.http.Route("POST", "/interactions/{i}/{t}/callback",
-                                   i=interaction.id, t=interaction.token),
-                json={"type": 4, "data": {"content": "again"}})
+                discord.http.Route(
+                    "POST", "/interactions/{i}/{t}/callback", i=interaction.id, t=interaction.token
+                ),
+                json={"type": 4, "data": {"content": "again"}},
+            )
         except discord.HTTPException as exc:
             errors.append(exc)
 
     async with running(bot, sb):
         rec = await sb.member("alice").slash("twice")
         await rec.followups(n=1)
-        await sb.wait_for_request("POST", "/interactions/{interaction_id}/{interaction_token}/callback",
-                                  count=2)
+        await sb.wait_for_request(
+            "POST", "/interactions/{interaction_id}/{interaction_token}/callback", count=2
+        )
     assert isinstance(errors[0], discord.HTTPException) and errors[0].code == 40060

@@ -19,8 +19,9 @@ async def test_on_message_sees_actor_and_own_messages(sb: Sandbox) -> None:
     async def on_message(message: discord.Message) -> None:
         seen.append(message)
         if message.author != client.user:
-            await message.channel.send(f"echo: {message.content}",
-                                       file=discord.File(__file__, filename="me.py"))
+            await message.channel.send(
+                f"echo: {message.content}", file=discord.File(__file__, filename="me.py")
+            )
         if len(seen) == 2:
             got_two.set()
 
@@ -91,7 +92,8 @@ async def test_dm_from_bot_is_recorded(sb: Sandbox) -> None:
         await user.send("welcome!")
         assert [m["content"] for m in sb.dms(alice)] == ["welcome!"]
         reply = asyncio.create_task(
-            client.wait_for("message", check=lambda m: m.author.id == alice.id, timeout=5))
+            client.wait_for("message", check=lambda m: m.author.id == alice.id, timeout=5)
+        )
         await alice.say("dm", "thanks")
         got = await reply
         assert isinstance(got.channel, discord.DMChannel) and got.content == "thanks"

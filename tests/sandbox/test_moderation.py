@@ -24,8 +24,9 @@ async def test_bulk_delete_limits(sb: Sandbox) -> None:
     async with running(FastClient(intents=intents(), guild_ready_timeout=0.05), sb) as client:
         alice = sb.member("alice")
         msgs = [await alice.say("#general", f"m{i}") for i in range(3)]
-        channel = demo(client, sb).get_channel(sb.world.guilds[demo(client, sb).id]
-                                               .channel("general").id)
+        channel = demo(client, sb).get_channel(
+            sb.world.guilds[demo(client, sb).id].channel("general").id
+        )
         assert isinstance(channel, discord.TextChannel)
         with pytest.raises(discord.HTTPException) as one:
             await client.http.delete_messages(channel.id, [msgs[0].id])
@@ -47,8 +48,13 @@ async def test_bulk_delete_limits(sb: Sandbox) -> None:
 async def test_forbidden_without_permission_and_hierarchy(sb: Sandbox) -> None:
     async with running(FastClient(intents=intents(), guild_ready_timeout=0.05), sb) as client:
         joined = asyncio.create_task(client.wait_for("guild_join", timeout=5))
-        weak = sb.create_guild("Weak", channels=["lobby"], roles=["Mod"], with_bot=True,
-                               bot_permissions=P.VIEW_CHANNEL | P.SEND_MESSAGES)
+        weak = sb.create_guild(
+            "Weak",
+            channels=["lobby"],
+            roles=["Mod"],
+            with_bot=True,
+            bot_permissions=P.VIEW_CHANNEL | P.SEND_MESSAGES,
+        )
         guild = await joined
         assert guild.id == weak.id and guild.member_count == 2
         target = await guild.fetch_member(weak.owner_id)
@@ -75,8 +81,9 @@ async def test_ban_timeout_roles_kick(sb: Sandbox) -> None:
         assert too_long.value.code == 50035
         await member.timeout(timedelta(minutes=10), reason="cool down")
         assert g.members["mallory"].communication_disabled_until is not None
-        record = await sb.wait_for_request("PATCH", "/guilds/{guild_id}/members/{user_id}",
-                                          where=lambda r: r.status == 200)
+        record = await sb.wait_for_request(
+            "PATCH", "/guilds/{guild_id}/members/{user_id}", where=lambda r: r.status == 200
+        )
         assert record.reason == "cool down"
         mod = guild.get_role(g.role("Moderator").id)
         assert mod is not None
@@ -121,7 +128,9 @@ async def test_channels_threads_roles(sb: Sandbox) -> None:
         assert isinstance(general, discord.TextChannel)
         thread = await general.get_partial_message(msg.id).create_thread(name="talk")
         assert thread.id == msg.id and thread.parent_id == general.id
-        private = await general.create_thread(name="case-1", type=discord.ChannelType.private_thread)
+        private = await general.create_thread(
+            name="case-1", type=discord.ChannelType.private_thread
+        )
         assert private.type == discord.ChannelType.private_thread
         await private.add_user(discord.Object(alice.id))
         assert alice.id in sb.world.channel(private.id).thread_members

@@ -94,8 +94,10 @@ async def test_unknown_route_is_discord_json_404(sb: Sandbox) -> None:
         async with http.get(sb.api_base + "/channels/123/messages/abc", headers=headers) as resp:
             assert resp.status == 404 and (await resp.json())["code"] in (0, 10003)
         async with http.get(sb.api_base + "/users/@me") as resp:
-            assert resp.status == 401 and await resp.json() == {"message": "401: Unauthorized",
-                                                                "code": 0}
+            assert resp.status == 401 and await resp.json() == {
+                "message": "401: Unauthorized",
+                "code": 0,
+            }
         async with http.get(sb.api_base + "/channels/1", headers=headers) as resp:
             assert await resp.json() == {"message": "Unknown Channel", "code": 10003}
 
