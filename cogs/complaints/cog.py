@@ -459,6 +459,10 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
         self.desk.queue_message(watched, payload.message, "edit")
 
     @commands.Cog.listener()
+    async def on_config_changed(self, guild_id: int) -> None:
+        await self.desk.rearm_guild(guild_id)
+
+    @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         guild = self.bot.get_guild(payload.guild_id)
         if guild is not None and self.bot.feature_enabled(guild.id, "complaints"):

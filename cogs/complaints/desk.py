@@ -141,6 +141,11 @@ class Desk:
                 await self.arm(ticket)
         log.info("complaints: following %d open ticket places", len(self.watched))
 
+    async def rearm_guild(self, guild_id: int) -> None:
+        """The guild's config changed (deadlines, tiers, enabled): re-arm its open tickets."""
+        for ticket in await self.store.open_tickets(guild_id):
+            await self.arm(ticket)
+
     # -- history --------------------------------------------------------------------------------
 
     async def record(
@@ -229,6 +234,8 @@ class Desk:
         if ticket is None or not ticket.is_open:
             return
         config = self.config(ticket.guild_id)
+        if not config.enabled:
+            return  # re-armed by rearm_guild when the feature is turned back on
         assert ticket.id is not None
         moment = now()
         done = await self.store.marks(ticket.guild_id, ticket.id, ticket.epoch)

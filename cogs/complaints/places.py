@@ -99,8 +99,13 @@ async def create_place(
                 reason=reason,
             )
         parent = parent_channel(guild, config, fallback_channel)
+        # A week of quiet before Discord archives it: deadlines can be days long.
         thread = await parent.create_thread(
-            name=name, type=discord.ChannelType.private_thread, invitable=False, reason=reason
+            name=name,
+            type=discord.ChannelType.private_thread,
+            invitable=False,
+            auto_archive_duration=10080,
+            reason=reason,
         )
         for member in members:
             await thread.add_user(member)

@@ -141,3 +141,51 @@ async def test_dispute_with_both_statements_and_an_outcome_linked_to_a_case(worl
     assert await cog.store.policy_case(world.guild.id, ticket.id) == "42"
     closing = world.sb.messages(thread)[-1]
     assert world.t("complaints.case_link", case="42") in closing["content"]
+
+
+async def test_staff_open_a_mediation_for_two_members(world):
+    await world.set_config(CONFIG)
+    bob, carol, mo = world.member("bob"), world.member("carol"), world.moderator
+    same = await (await mo.slash("tickets dispute", first=bob, second=bob)).response()
+    assert same.content == world.t("complaints.errors.bad_party")
+    r = await mo.slash("tickets dispute", first=bob, second=carol)
+    await r.response()
+    done = await mo.submit_modal(r, {"subject": "Shouting match", "statement": "Seen in #general"})
+    await done.followups(1)
+    cog = world.bot.get_cog("complaints")
+    [ticket] = await cog.store.open_tickets(world.guild.id)
+    assert (ticket.member_id, ticket.other_party_id, ticket.opened_by) == (bob.id, carol.id, mo.id)
+    assert await cog.store.statements(world.guild.id, ticket.id) == []  # staff's context is no side
+    thread = world.guild.channels[ticket.channel_id]
+    assert {bob.id, carol.id, mo.id} <= set(thread.thread_members)
+    assert thread.name == "dispute-0001"
+
+
+async def test_attachments_in_transcript_and_reopen_window_expiry(world):
+    await world.set_config(CONFIG + "  reopen_window: 1h\n")
+    alice = world.member("alice")
+    ticket, thread = await opened_ticket(world, alice)
+    await alice.upload(thread, [("screenshot.png", b"\x89PNG fake")], content="Proof")
+    r = await world.moderator.slash("ticket close", in_channel=thread, resolution="Handled")
+    await r.followups(1)
+    reports = world.guild.channel("reports")
+    [post] = [m for m in world.sb.messages(reports) if m["attachments"]]
+    msg = world.sb.world.messages[reports.id][int(post["id"])]
+    text = {a.filename: a.data.decode() for a in msg.attachments}["ticket-0001.txt"]
+    assert "Proof" in text and "screenshot.png" in text
+    # Two hours later the window is over: reopening is refused clearly.
+    await world.bot.db.execute(
+        "UPDATE complaints_tickets SET closed_at = closed_at - 7200 WHERE guild_id = ? AND id = ?",
+        (world.guild.id, ticket.id),
+    )
+    late = await (await alice.slash("ticket reopen", number=1)).response()
+    assert late.content == world.t("complaints.errors.reopen_expired", number=1)
+    stranger = await (await world.member("eve").slash("ticket reopen", number=1)).response()
+    assert stranger.content == world.t("complaints.errors.staff_only")
+
+
+async def test_disabled_feature_refuses_to_open(world):
+    await world.set_config("complaints:\n  enabled: false\n")
+    r = await world.member("alice").slash("complaint")
+    answer = await r.response()
+    assert answer.content == world.t("complaints.errors.disabled")
