@@ -2,7 +2,8 @@
 
 Listeners and commands stay thin: the rules live in ``gate.py``, ``journey.py``,
 ``role_menus.py``, ``roles.py`` and ``raid_batching.py``; the SQL in ``store.py``; the sending in
-``greeter.py``; the member-side flows (accept, menus, timers) in ``onboarding.py``.
+``greeter.py``; the member-side flows (join, leave, accept, menus, greeting or batching) in
+``onboarding.py``; the persistent timers in ``gate_timers.py``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from discord.ext import commands
 from bot import checks
 from bot.durations import format_duration
 from bot.errors import UserError
-from cogs.welcome import gate, journey
+from cogs.welcome import journey
 from cogs.welcome.config import WelcomeConfig
+from cogs.welcome.gate_timers import GateTimers
 from cogs.welcome.greeter import Greeter
 from cogs.welcome.guild_roles import ResolvedRoles, resolve_config_roles
 from cogs.welcome.journey import Step
 from cogs.welcome.onboarding import Onboarding
-from cogs.welcome.raid_batching import RAID_EVENT, Decision, GreetingBatcher
+from cogs.welcome.raid_batching import RAID_EVENT, GreetingBatcher
 from cogs.welcome.role_menus import build_menu
 from cogs.welcome.store import FIRST_MESSAGE_SQL, WelcomeStore, first_message_row
 from cogs.welcome.views import DYNAMIC_ITEMS, accept_view, menus_view
@@ -60,12 +62,13 @@ class WelcomeCog(commands.Cog, name="welcome"):
         self.greeter = Greeter(bot)
         self.batcher = GreetingBatcher(window=10.0, burst_joins=5)
         self.flow = Onboarding(self)
+        self.gate_timers = GateTimers(self.flow)
         self._configs: dict[int, tuple[Any, WelcomeConfig]] = {}
         self._roles: dict[int, tuple[WelcomeConfig, int, ResolvedRoles]] = {}
         # Hot path: members whose first message is still awaited, per guild (memory only).
         self.awaiting_first: dict[int, set[int]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._flushes: dict[int, asyncio.TimerHandle] = {}
+        self.flushes: dict[int, asyncio.TimerHandle] = {}
 
     # -- life cycle ------------------------------------------------------------------------------
     async def cog_load(self) -> None:
@@ -74,14 +77,14 @@ class WelcomeCog(commands.Cog, name="welcome"):
         self.first_messages = self.bot.batch_writer(
             FIRST_MESSAGE_SQL, interval=1.0, name="welcome-first-message"
         )
-        for kind, handler in self.flow.timer_handlers().items():
+        for kind, handler in self.gate_timers.handlers().items():
             self.bot.timers.handler(kind, handler)
 
     async def cog_unload(self) -> None:
-        for kind in self.flow.timer_handlers():
+        for kind in self.gate_timers.handlers():
             self.bot.timers.remove_handler(kind)
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
-        for handle in self._flushes.values():
+        for handle in self.flushes.values():
             handle.cancel()
         await self.first_messages.flush()
 
@@ -195,61 +198,6 @@ class WelcomeCog(commands.Cog, name="welcome"):
         self.first_messages.add(first_message_row(guild.id, message.author.id, at))
         self.dispatch_step(guild.id, message.author.id, Step.FIRST_MESSAGE, at)
 
-    # -- greetings ------------------------------------------------------------------------------
-    async def greet(self, member: discord.Member, *, gated: bool, test: bool = False) -> list[str]:
-        """Greet ``member`` (channel and/or DM, batched during a raid); return where it went."""
-        guild = member.guild
-        config = self.config(guild.id)
-        if not test:
-            decision = self.batcher.offer(
-                guild.id,
-                member.id,
-                asyncio.get_running_loop().time(),
-                window=config.batch_window.total_seconds(),
-                burst_joins=config.burst_joins,
-            )
-            if decision is Decision.OPEN_BATCH:
-                self._arm_flush(guild.id, config.batch_window.total_seconds())
-            if decision is not Decision.SEND:
-                return ["batched"]  # no DMs during a raid: they would hit the global limit
-        locale = self.bot.i18n.locale_for(guild)
-        where: list[str] = []
-        if config.channel is not None:
-            greeting = self.greeter.build(member, config, locale, kind="greeting", gated=gated)
-            mentions = discord.AllowedMentions(users=[member], roles=False, everyone=False)
-            sent = await self.greeter.send_to_channel(
-                guild, config.channel, "welcome.channel", greeting, mentions
-            )
-            where.append("channel" if sent else "channel_failed")
-        if config.dm:
-            greeting = self.greeter.build(member, config, locale, kind="dm", gated=gated)
-            result = await self.greeter.send_dm(member, greeting)
-            where.append("dm" if result else "dm_closed" if result is False else "dm_failed")
-            if (
-                result is False
-                and not test
-                and await self.store.note_dm_failed(guild.id, member.id)
-            ):
-                log.info("welcome: guild %s: member %s has DMs closed", guild.id, member.id)
-                self.bot.dispatch("welcome_dm_closed", guild.id, member.id)
-                await self.greeter.note_once(
-                    guild, "dm_closed", "welcome.log.dm_closed", member=member.mention
-                )
-        return where
-
-    def _arm_flush(self, guild_id: int, delay: float) -> None:
-        loop = asyncio.get_running_loop()
-        self._flushes[guild_id] = loop.call_later(
-            delay, lambda: self.spawn(self._flush_batch(guild_id))
-        )
-
-    async def _flush_batch(self, guild_id: int) -> None:
-        self._flushes.pop(guild_id, None)
-        user_ids, overflow = self.batcher.drain(guild_id)
-        guild = self.bot.get_guild(guild_id)
-        if guild is not None:
-            await self.greeter.send_batch(guild, self.config(guild_id), user_ids, overflow)
-
     # -- components (called by views.py) ---------------------------------------------------------
     async def accept_pressed(self, interaction: discord.Interaction[Any], guild_id: int) -> None:
         await self.flow.accept(interaction, guild_id)
@@ -305,7 +253,7 @@ class WelcomeCog(commands.Cog, name="welcome"):
         """Greet a member as if they had just joined, without gate or roles (Manage Server or a manager role)."""
         assert interaction.guild is not None
         config = self.config(interaction.guild.id)
-        where = await self.greet(member, gated=config.rules_enabled, test=True)
+        where = await self.flow.greet(member, gated=config.rules_enabled, test=True)
         if not where:
             await interaction.response.send_message(
                 self.t(interaction, "welcome.test_nowhere"), ephemeral=True
@@ -421,6 +369,3 @@ class WelcomeCog(commands.Cog, name="welcome"):
             self.t(interaction, "welcome.posted", channel=getattr(target, "mention", "#")),
             ephemeral=True,
         )
-
-    def gate_policy(self, guild_id: int) -> gate.GatePolicy:
-        return self.config(guild_id).gate

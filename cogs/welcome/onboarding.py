@@ -6,26 +6,24 @@ meanwhile), because a timer fires again after a crash and across restarts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot import checks
-from bot.durations import format_duration
 from bot.errors import UserError
 from cogs.welcome import gate, journey
-from cogs.welcome.gate import Cancel, GateState, GrantAccess, RemoveMember, Schedule, SendReminder
+from cogs.welcome.gate import Cancel, GateState, GrantAccess, Schedule
 from cogs.welcome.greeter import Greeting
 from cogs.welcome.guild_roles import restorable_roles
 from cogs.welcome.journey import Step
+from cogs.welcome.raid_batching import Decision
 from cogs.welcome.role_menus import MenuLimitReached, build_menu, select, toggle
-from cogs.welcome.views import accept_view, menus_view
+from cogs.welcome.views import menus_view
 
 if TYPE_CHECKING:
-    from bot.timers import Timer
     from cogs.welcome.cog import WelcomeCog
 
 log = logging.getLogger(__name__)
@@ -45,14 +43,6 @@ class Onboarding:
         self.cog = cog
         self.bot = cog.bot
         self.store = cog.store
-
-    def timer_handlers(self) -> dict[str, Callable[[Timer], Awaitable[None]]]:
-        return {
-            gate.REMIND_KIND: self.remind_due,
-            gate.REMOVE_KIND: self.remove_due,
-            DELAYED_ROLE_KIND: self.delayed_role_due,
-            ACTIVE_KIND: self.active_check_due,
-        }
 
     # -- roles ----------------------------------------------------------------------------------
     async def change_roles(
@@ -140,7 +130,7 @@ class Onboarding:
             add += restorable_roles(guild, saved, sticky_ids, core)
         if add:
             await self.change_roles(member, add, [])
-        await self.cog.greet(member, gated=state is GateState.PENDING)
+        await self.greet(member, gated=state is GateState.PENDING)
 
     async def left(self, member: discord.Member) -> None:
         guild, at = member.guild, _now()
@@ -276,129 +266,57 @@ class Onboarding:
         )
         await interaction.response.send_message(text, ephemeral=True)
 
-    # -- timers -----------------------------------------------------------------------------------
-    def _member(self, timer: Timer) -> tuple[discord.Guild | None, discord.Member | None]:
-        guild = self.bot.get_guild(timer.guild_id)
-        user_id = int(timer.payload.get("user_id", 0))
-        return guild, guild.get_member(user_id) if guild is not None else None
-
-    async def remind_due(self, timer: Timer) -> None:
-        guild, member = self._member(timer)
-        if guild is None or member is None or not self.cog.enabled(guild.id):
-            return
-        record = await self.store.current(guild.id, member.id)
-        if record is None:
-            return
-        state, actions = gate.on_remind_due(record.gate_state)
-        if not any(isinstance(a, SendReminder) for a in actions):
-            return
-        # Compare-and-set: a double fire (crash before the row was deleted) reminds once.
-        if not await self.store.set_gate_state(
-            guild.id, member.id, state, only_from=gate.OPEN_STATES - {state}
-        ):
-            return
+    # -- greetings ------------------------------------------------------------------------------
+    async def greet(self, member: discord.Member, *, gated: bool, test: bool = False) -> list[str]:
+        """Greet ``member`` (channel and/or DM, batched during a raid); return where it went."""
+        guild = member.guild
         config = self.cog.config(guild.id)
-        locale = self.bot.i18n.locale_for(guild)
-        values = self.cog.greeter.values(member, config)
-        if config.remove_after is not None:
-            deadline = discord.utils.format_dt(record.journey.joined_at + config.remove_after, "R")
-            text = self.bot.i18n.t(locale, "welcome.reminder", deadline=deadline, **values)
-        else:
-            text = self.bot.i18n.t(locale, "welcome.reminder_no_removal", **values)
-        view = accept_view(guild.id, self.bot.i18n.t(locale, "welcome.accept_button"))
-        greeting = Greeting(text[:2000], None, view)
-        sent = None if record.dm_failed else await self.cog.greeter.send_dm(member, greeting)
-        if sent is False:
-            await self.store.note_dm_failed(guild.id, member.id)
-        if not sent and config.rules_channel is not None:
-            # DMs closed: remind in the rules channel, pinging only this member.
-            await self.cog.greeter.send_to_channel(
-                guild,
-                config.rules_channel,
-                "welcome.rules.channel",
-                greeting,
-                discord.AllowedMentions(users=[member], roles=False, everyone=False),
+        if not test:
+            decision = self.cog.batcher.offer(
+                guild.id,
+                member.id,
+                asyncio.get_running_loop().time(),
+                window=config.batch_window.total_seconds(),
+                burst_joins=config.burst_joins,
             )
-
-    async def remove_due(self, timer: Timer) -> None:
-        guild, member = self._member(timer)
-        if guild is None or not self.cog.enabled(guild.id):
-            return
-        user_id = int(timer.payload.get("user_id", 0))
-        record = await self.store.current(guild.id, user_id)
-        if record is None:
-            return
-        state, actions = gate.on_remove_due(record.gate_state, still_member=member is not None)
-        if member is None or not any(isinstance(a, RemoveMember) for a in actions):
-            if state is not record.gate_state:
-                await self.store.set_gate_state(
-                    guild.id, user_id, state, only_from=gate.OPEN_STATES
+            if decision is Decision.OPEN_BATCH:
+                self._arm_flush(guild.id, config.batch_window.total_seconds())
+            if decision is not Decision.SEND:
+                return ["batched"]  # no DMs during a raid: they would hit the global limit
+        locale = self.bot.i18n.locale_for(guild)
+        where: list[str] = []
+        if config.channel is not None:
+            greeting = self.cog.greeter.build(member, config, locale, kind="greeting", gated=gated)
+            mentions = discord.AllowedMentions(users=[member], roles=False, everyone=False)
+            sent = await self.cog.greeter.send_to_channel(
+                guild, config.channel, "welcome.channel", greeting, mentions
+            )
+            where.append("channel" if sent else "channel_failed")
+        if config.dm:
+            greeting = self.cog.greeter.build(member, config, locale, kind="dm", gated=gated)
+            result = await self.cog.greeter.send_dm(member, greeting)
+            where.append("dm" if result else "dm_closed" if result is False else "dm_failed")
+            if (
+                result is False
+                and not test
+                and await self.store.note_dm_failed(guild.id, member.id)
+            ):
+                log.info("welcome: guild %s: member %s has DMs closed", guild.id, member.id)
+                self.bot.dispatch("welcome_dm_closed", guild.id, member.id)
+                await self.cog.greeter.note_once(
+                    guild, "dm_closed", "welcome.log.dm_closed", member=member.mention
                 )
-            return
-        config = self.cog.config(guild.id)
-        locale = self.bot.i18n.locale_for(guild)
-        try:
-            # Hierarchy and the bot's Kick Members permission, checked before any API call
-            # (and before the DM: nobody is told they were removed when they were not).
-            checks.ensure_can_act(None, member, "kick")
-        except UserError as refusal:
-            await self.bot.modlog.write(
-                guild,
-                "welcome.log.remove_failed",
-                member=member.mention,
-                reason=self.bot.i18n.t(locale, refusal.message_key, **refusal.fields),
-            )
-            return  # still gated: the member can accept, a moderator can act
-        # Claim the removal first: a double fire after a crash removes and DMs once.
-        if not await self.store.set_gate_state(
-            guild.id, user_id, state, only_from=gate.OPEN_STATES
-        ):
-            return
-        delay = format_duration(config.remove_after) if config.remove_after else "-"
-        key = "welcome.removed_dm" if config.invite else "welcome.removed_dm_no_invite"
-        text = self.bot.i18n.t(
-            locale, key, server=guild.name, delay=delay, invite=config.invite or ""
-        )
-        # DM before the kick: once removed, the bot shares no server with them and cannot write.
-        if not record.dm_failed:
-            await self.cog.greeter.send_dm(member, Greeting(text[:2000], None, None))
-        try:
-            await member.kick(reason=self.bot.i18n.t(locale, "welcome.removed_reason", delay=delay))
-        except discord.HTTPException as exc:
-            await self.store.set_gate_state(guild.id, user_id, record.gate_state)
-            await self.bot.modlog.write(
-                guild, "welcome.log.remove_failed", member=member.mention, reason=str(exc)[:200]
-            )
-            return
-        await self.bot.modlog.write(
-            guild, "welcome.log.removed", member=member.mention, delay=delay
+        return where
+
+    def _arm_flush(self, guild_id: int, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        self.cog.flushes[guild_id] = loop.call_later(
+            delay, lambda: self.cog.spawn(self._flush_batch(guild_id))
         )
 
-    async def delayed_role_due(self, timer: Timer) -> None:
-        guild, member = self._member(timer)
-        if guild is None or member is None or not self.cog.enabled(guild.id):
-            return
-        config = self.cog.config(guild.id)
-        index = int(timer.payload.get("index", -1))
-        if not 0 <= index < len(config.delayed_roles):
-            return  # the config changed since: that delayed role no longer exists
-        if config.rules_enabled:
-            record = await self.store.current(guild.id, member.id)
-            if record is not None and record.gate_state in gate.OPEN_STATES:
-                return  # given on acceptance instead (see _grant_access)
-        await self.change_roles(member, self._roles(guild, [config.delayed_roles[index].role]), [])
-
-    async def active_check_due(self, timer: Timer) -> None:
-        guild, member = self._member(timer)
-        if guild is None:
-            return
-        user_id = int(timer.payload.get("user_id", 0))
-        record = await self.store.current(guild.id, user_id)
-        if record is None:
-            return
-        await self.cog.first_messages.flush()  # the latest first message may still be queued
-        record = await self.store.current(guild.id, user_id)
-        at = _now()
-        if record is not None and journey.is_active(record.journey, at, member is not None):
-            if await self.store.mark_step(guild.id, user_id, Step.ACTIVE_7D, at):
-                self.cog.dispatch_step(guild.id, user_id, Step.ACTIVE_7D, at)
+    async def _flush_batch(self, guild_id: int) -> None:
+        self.cog.flushes.pop(guild_id, None)
+        user_ids, overflow = self.cog.batcher.drain(guild_id)
+        guild = self.bot.get_guild(guild_id)
+        if guild is not None:
+            await self.cog.greeter.send_batch(guild, self.cog.config(guild_id), user_ids, overflow)
