@@ -18,6 +18,9 @@ class Application:
     bot_user: User
     global_commands: list[dict[str, Any]] = field(default_factory=list)
     guild_commands: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # Privileged intents enabled in the (imaginary) developer portal: members, presences,
+    # message content. IDENTIFY asking for one not enabled is closed with 4014.
+    privileged_intents: int = (1 << 1) | (1 << 8) | (1 << 15)
 
     def commands_for(self, guild_id: int | None) -> list[dict[str, Any]]:
         """Global commands plus the guild's own (the guild's shadow globals of the same name)."""

@@ -26,6 +26,7 @@ log = logging.getLogger("sandbox.gateway")
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
 REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 HEARTBEAT_INTERVAL_MS = 41250
+PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
 try:  # zstd-stream only when the client could ask for it
     import zstandard as _zstd
@@ -200,7 +201,11 @@ class Gateway:
         if data.get("token", "").removeprefix("Bot ") != self.world.application.token:
             asyncio.get_running_loop().create_task(self._close(conn, 4004))
             return
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
+        intents = int(data.get("intents", 0))
+        if intents & PRIVILEGED & ~self.world.application.privileged_intents:
+            asyncio.get_running_loop().create_task(self._close(conn, 4014))
+            return
+        session = Session(id=secrets.token_hex(16), intents=intents)
         self.sessions[session.id] = session
         session.connection = conn
         conn.session = session

@@ -123,6 +123,7 @@ class ApiServer:
         record.json = body
         record.files = [(name, data) for _, name, data, _ in files]
         if rt is None:
+            log.warning("sandbox: no route for %s %s", request.method, record.path)
             if record.route != record.path:
                 return json_response(405, {"message": "405: Method Not Allowed", "code": 0})
             return json_response(404, not_found_route().body())

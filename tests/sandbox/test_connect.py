@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+import discord
+import pytest
+
 from sandbox import Sandbox
 from tests.sandbox.conftest import FastClient, intents, running
 
@@ -25,3 +28,18 @@ async def test_bare_client_ready_under_one_second(sb: Sandbox) -> None:
         assert sb.gateway.connections[0].encoder.mode in ("zlib-stream", "zstd-stream")
     methods = [(r.method, r.route) for r in sb.requests]
     assert ("GET", "/users/@me") in methods
+
+
+async def test_privileged_intent_not_enabled_is_refused(sb: Sandbox) -> None:
+    sb.application.privileged_intents = 0
+    client = FastClient(intents=intents(), guild_ready_timeout=0.05)
+    with pytest.raises(discord.PrivilegedIntentsRequired):
+        await client.start(sb.application.token)
+    await client.close()
+
+
+async def test_bad_token_is_refused(sb: Sandbox) -> None:
+    client = FastClient(intents=intents(), guild_ready_timeout=0.05)
+    with pytest.raises(discord.LoginFailure):
+        await client.start("not-the-token")
+    await client.close()

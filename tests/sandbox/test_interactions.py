@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -73,7 +75,15 @@ def make_bot(sb: Sandbox) -> Bot:
         await interaction.response.defer(thinking=True)
         await interaction.edit_original_response(content="done")
 
-    for cmd in (config, ask, confirm, slow):
+    @app_commands.command(name="export", description="Export as a file")
+    async def export(interaction: discord.Interaction) -> None:
+        data = io.BytesIO(b"id,name\n1,alice\n")
+        await interaction.response.send_message(
+            "here", file=discord.File(data, "export.csv"), ephemeral=True
+        )
+        await interaction.followup.send(file=discord.File(io.BytesIO(b"more"), "more.txt"))
+
+    for cmd in (config, ask, confirm, slow, export):
         bot.tree.add_command(cmd, guild=guild)
 
     async def setup_hook() -> None:
@@ -99,7 +109,7 @@ async def test_slash_with_subcommand_options_ephemeral_and_followup(sb: Sandbox)
         synced = await sb.wait_for_request(
             "PUT", "/applications/{application_id}/guilds/{guild_id}/commands"
         )
-        assert {c["name"] for c in synced.json} == {"config", "ask", "confirm", "slow"}
+        assert {c["name"] for c in synced.json} == {"config", "ask", "confirm", "slow", "export"}
 
 
 async def test_defer_then_edit_original(sb: Sandbox) -> None:
@@ -164,3 +174,14 @@ async def test_second_response_is_rejected_like_discord(sb: Sandbox) -> None:
             "POST", "/interactions/{interaction_id}/{interaction_token}/callback", count=2
         )
     assert isinstance(errors[0], discord.HTTPException) and errors[0].code == 40060
+
+
+async def test_files_in_responses_and_followups(sb: Sandbox) -> None:
+    async with running(make_bot(sb), sb):
+        rec = await sb.member("alice").slash("export")
+        first = await rec.response()
+        assert first.ephemeral and first.attachments == [("export.csv", b"id,name\n1,alice\n")]
+        (follow,) = await rec.followups(n=1)
+        assert [(a.filename, a.data) for a in follow.attachments] == [("more.txt", b"more")]
+        assert not follow.ephemeral
+        assert sb.messages("#general")[-1]["attachments"][0]["filename"] == "more.txt"
