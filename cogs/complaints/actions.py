@@ -401,7 +401,12 @@ async def rate(
 
 async def first_response(desk: Desk, guild_id: int, ticket_id: int, at: Any) -> None:
     """A staff message in the place: stop the first-response clock (background task)."""
-    _, new = await desk.transition(guild_id, ticket_id, lambda t: tk.record_staff_message(t, at))
+    try:
+        _, new = await desk.transition(
+            guild_id, ticket_id, lambda t: tk.record_staff_message(t, at)
+        )
+    except UserError:
+        return  # the ticket was deleted meanwhile (forget_user): nothing to time any more
     if new is not None:
         await desk.arm(new)
         desk.bot.dispatch("complaint_first_response", new)

@@ -144,7 +144,7 @@ async def announce_deadline(
         await say(
             place, text, roles=[] if before.claimant_id else [role], users=[before.claimant_id]
         )
-        await desk.record(after, "reminder", None, clock=clock)
+        await desk.record(after, "reminder", None, clock=desk.t(guild, f"complaints.clock.{clock}"))
     if not plan.breaches:
         return
     clocks = ", ".join(desk.t(guild, f"complaints.clock.{c}") for c in plan.breaches)

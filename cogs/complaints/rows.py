@@ -67,6 +67,8 @@ def event_row(guild_id: int, ticket_id: int, entry: Entry) -> tuple[Any, ...]:
         int(entry.internal),
         entry.message_id,
         json.dumps(dict(entry.fields), ensure_ascii=False),
+        guild_id,
+        ticket_id,
     )
 
 

@@ -25,10 +25,13 @@ _SELECT = (
     " epoch, version FROM complaints_tickets WHERE guild_id = ?"
 )
 
-# The hot path queues history rows for a BatchWriter with this statement (see cog.py).
+# The hot path queues history rows for a BatchWriter with this statement (see desk.py). A row
+# whose ticket was deleted meanwhile (forget_user) is skipped instead of failing the batch.
 EVENT_INSERT = (
     "INSERT INTO complaints_events (guild_id, ticket_id, at, kind, author_id, author_name, text,"
-    " attachments, internal, message_id, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " attachments, internal, message_id, fields)"
+    " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    " WHERE EXISTS (SELECT 1 FROM complaints_tickets WHERE guild_id = ? AND id = ?)"
 )
 
 

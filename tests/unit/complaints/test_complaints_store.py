@@ -136,3 +136,19 @@ async def test_export_and_forget(store: ComplaintsStore) -> None:
         "ratings": [],
         "statements": [],
     }
+
+
+async def test_history_batches_skip_rows_of_forgotten_tickets(store: ComplaintsStore) -> None:
+    from cogs.complaints.rows import event_row
+    from cogs.complaints.store import EVENT_INSERT
+
+    kept = await store.create(ticket())
+    gone = await store.create(ticket(member_id=11, opened_by=11))
+    await store.forget_user(G, 11)
+    rows = [
+        event_row(G, kept.id, Entry(T0, "message", 10, "alice", "stays")),
+        event_row(G, gone.id, Entry(T0, "message", 11, "bob", "dropped")),
+        event_row(OTHER, kept.id, Entry(T0, "message", 10, "alice", "wrong guild")),
+    ]
+    await store.db.executemany(EVENT_INSERT, rows)
+    assert [e.text for e in await store.history(G, kept.id)] == ["stays"]
