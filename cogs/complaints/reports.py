@@ -28,6 +28,17 @@ def _age(delta: timedelta) -> str:
     return format_duration(max(60, int(delta.total_seconds()) // 60 * 60))
 
 
+def _fit(lines: list[str], limit: int) -> str:
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
+
+
 async def queue_embed(desk: Desk, guild: discord.Guild) -> discord.Embed:
     """Open tickets, highest tier then oldest first, each with its deadline status."""
     config = desk.config(guild.id)
@@ -61,7 +72,8 @@ async def queue_embed(desk: Desk, guild: discord.Guild) -> discord.Embed:
         lines.append(desk.t(guild, "complaints.queue.more", count=len(tickets) - MAX_LINES))
     embed = discord.Embed(
         title=desk.t(guild, "complaints.queue.title", count=len(tickets)),
-        description="\n".join(lines) or desk.t(guild, "complaints.queue.empty"),
+        # Discord refuses descriptions over 4096 characters: keep whole lines that fit.
+        description=_fit(lines, 4000) or desk.t(guild, "complaints.queue.empty"),
     )
     return embed
 
