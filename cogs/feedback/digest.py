@@ -12,10 +12,10 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .models import FeedbackEntry, Poll, Suggestion, SurveyResponse, format_time
+from .models import FeedbackEntry, Poll, Suggestion, SurveyResponse
 from .polls import PollResults
 
 PERIODS: tuple[str, ...] = ("week", "month")
@@ -246,7 +246,7 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     if isinstance(value, datetime):
-        return format_time(value)
+        return value.astimezone(UTC).isoformat(timespec="seconds")
     if value is None:
         return ""
     return value

@@ -22,8 +22,9 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def format_time(moment: datetime) -> str:
-    """Aware datetime to the ISO text stored in SQLite (UTC, sortable as text)."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    """Aware datetime to the ISO text stored in SQLite (UTC, fixed width so it sorts as text;
+    microseconds so that "created before the end of the period" is exact)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)

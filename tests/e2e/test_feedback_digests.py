@@ -1,0 +1,146 @@
+"""Digests and exports end to end: numbers, CSV files, the scheduled digest posted once,
+analytics events, and /privacy forget anonymising a member's feedback."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from cogs.feedback.reports import TIMER_KIND
+
+SURVEY = """\
+feedback:
+  surveys:
+    pulse:
+      title: Pulse
+      questions:
+        - {id: rec, type: nps, prompt: "Recommend us?"}
+"""
+
+
+def _csv(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+async def _seed(world):
+    """Two named and one anonymous entry, a voted suggestion, three NPS answers."""
+    store = world.bot.get_cog("feedback").store
+    g, now = world.guild.id, datetime.now(UTC)
+    alice, bob, carol = world.member("alice"), world.member("bob"), world.member("carol")
+    await store.add_entry(
+        g, alice.id, "product", 5, "The new release is fast and lovely", False, now
+    )
+    await store.add_entry(g, bob.id, "events", 2, "Events start too late for Europe", True, now)
+    await store.add_entry(g, carol.id, "product", 4, "ok", False, now)
+    # last week: one entry rated 2, so the average goes up
+    await store.add_entry(g, carol.id, "brand", 2, "meh", False, now - timedelta(days=8))
+    s = await store.add_suggestion(g, alice.id, "Add a French channel", now)
+    for voter in (bob, carol):
+        await store.vote_suggestion(g, s.id, voter.id, 1, now)
+    for voter, score in ((alice, 10), (bob, 9), (carol, 3)):
+        await store.add_response(g, "pulse", voter.id, {"rec": score}, now)
+    return alice, bob, carol
+
+
+async def test_report_gives_digest_numbers_and_csv(world):
+    await world.set_config(SURVEY)
+    _, bob, _ = await _seed(world)
+    r = await world.manager.slash("feedback-admin report", period="week")
+    [message] = await r.followups(1)
+    assert message.ephemeral
+    fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
+    assert fields[world.t("feedback.digest.entries")] == world.t(
+        "feedback.digest.entries_value", count=3, previous=1
+    )
+    assert fields[world.t("feedback.digest.rating")].startswith("3.67/5 ↗ (+1.67)")
+    assert fields["NPS"] == world.t("feedback.digest.nps_value", nps="+33", answers=3)
+    assert (
+        "#1 · 👍 2 👎 0 · Add a French channel"
+        in fields[world.t("feedback.digest.top_suggestions")]
+    )
+    assert "Events start too late" in fields[world.t("feedback.digest.comments")]
+    files = {a.filename.split("-")[0]: a.data for a in message.attachments}
+    rows = _csv(files["feedback"])
+    assert len(rows) == 4
+    anonymous = [row for row in rows[1:] if row[4] == "1"]
+    assert anonymous and anonymous[0][5] == ""  # no author for the anonymous entry
+    assert str(bob.id) not in files["feedback"].decode("utf-8-sig")
+    assert "survey" in files
+
+
+async def test_export_and_permissions(world):
+    await _seed(world)
+    r = await world.manager.slash("feedback-admin export")
+    answer = await r.response()
+    names = sorted(name for name, _ in answer.attachments)
+    assert names == ["feedback.csv", "suggestions.csv", "survey-pulse.csv"]
+    refused = await (await world.member("zoe").slash("feedback-admin export")).response()
+    assert refused.content == world.t("errors.not_manager")
+    refused = await (await world.moderator.slash("feedback-admin report")).response()
+    assert refused.content == world.t("errors.not_manager")
+
+
+async def test_scheduled_digest_posts_once_and_rearms(world):
+    await world.set_config(SURVEY)
+    await _seed(world)
+    due = datetime.now(UTC)
+    await world.bot.timers.schedule(world.guild.id, TIMER_KIND, due, {"period": "week"}, key="week")
+    reports = world.guild.channel("reports")
+    message = await world.sb.wait_for_message(
+        reports, timeout=10, where=lambda m: bool(m.get("embeds"))
+    )
+    assert message["embeds"][0]["title"] == world.t("feedback.digest.title_week")
+    assert {a["filename"].split("-")[0] for a in message["attachments"]} >= {
+        "feedback",
+        "suggestions",
+    }
+    await world.bot.wait_for("feedback_digest_timer", timeout=5)
+    [timer] = (
+        await world.bot.timers.pending(
+            world.guild.id,
+            TIMER_KIND,
+        )
+        if False
+        else [
+            t for t in await world.bot.timers.pending(world.guild.id, TIMER_KIND) if t.key == "week"
+        ]
+    )
+    assert timer.due_at > due
+    # the same period firing again (a crash before the timer row was deleted) posts nothing
+    posted = await world.bot.get_cog("feedback").reports.post(world.guild, "week", due)
+    assert posted is False
+    assert len([m for m in world.sb.messages(reports) if m.get("embeds")]) == 1
+
+
+async def test_each_entry_vote_and_answer_is_dispatched(world):
+    await world.set_config("feedback:\n  channels:\n    suggestions: feedback\n")
+    alice = world.member("alice")
+    entry = asyncio.ensure_future(world.bot.wait_for("feedback_entry", timeout=5))
+    r = await alice.slash("feedback", anonymous=True)
+    await r.response()
+    await (await alice.submit_modal(r, {"category": "1", "rating": "5", "text": "x"})).response()
+    payload = await entry
+    assert payload["rating"] == 5 and payload["anonymous"] is True
+    assert alice.id not in payload.values()
+    await (await alice.slash("suggest", idea="An idea")).response()
+    vote = asyncio.ensure_future(world.bot.wait_for("feedback_suggestion_vote", timeout=5))
+    [message] = [m for m in world.sb.messages(world.guild.channel("feedback")) if m.get("embeds")]
+    await (
+        await world.member("bob").click(message, world.t("feedback.suggest.vote_for"))
+    ).response()
+    assert (await vote)["vote"] == 1
+
+
+async def test_forget_member_anonymises_but_keeps_entries(world):
+    alice, _, _ = await _seed(world)
+    exported = await world.bot.privacy.export_user(world.guild.id, alice.id)
+    assert len(exported["data"]["feedback"]["feedback_entries"]) == 1
+    await world.bot.privacy.forget_user(world.guild.id, alice.id)
+    store = world.bot.get_cog("feedback").store
+    entry = await store.get_entry(world.guild.id, 1)
+    assert entry is not None and entry.author_id is None and entry.anonymous
+    assert (await store.get_suggestion(world.guild.id, 1)).author_id is None
+    after = await world.bot.privacy.export_user(world.guild.id, alice.id)
+    assert all(not rows for rows in after["data"]["feedback"].values())
