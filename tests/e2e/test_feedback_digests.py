@@ -86,6 +86,8 @@ async def test_scheduled_digest_posts_once_and_rearms(world):
     await world.set_config(SURVEY)
     await _seed(world)
     due = datetime.now(UTC)
+    # listened for before the timer exists, so its end cannot be missed
+    fired = asyncio.ensure_future(world.bot.wait_for("feedback_digest_timer", timeout=10))
     await world.bot.timers.schedule(world.guild.id, TIMER_KIND, due, {"period": "week"}, key="week")
     reports = world.guild.channel("reports")
     message = await world.sb.wait_for_message(
@@ -96,17 +98,9 @@ async def test_scheduled_digest_posts_once_and_rearms(world):
         "feedback",
         "suggestions",
     }
-    await world.bot.wait_for("feedback_digest_timer", timeout=5)
-    [timer] = (
-        await world.bot.timers.pending(
-            world.guild.id,
-            TIMER_KIND,
-        )
-        if False
-        else [
-            t for t in await world.bot.timers.pending(world.guild.id, TIMER_KIND) if t.key == "week"
-        ]
-    )
+    await fired
+    pending = await world.bot.timers.pending(world.guild.id, TIMER_KIND)
+    [timer] = [t for t in pending if t.key == "week"]
     assert timer.due_at > due
     # the same period firing again (a crash before the timer row was deleted) posts nothing
     posted = await world.bot.get_cog("feedback").reports.post(world.guild, "week", due)
