@@ -17,9 +17,10 @@ def auto_moves(world, thread):
 
 
 async def test_reminder_then_breach_escalates_and_pings_next_tier(world):
+    # Reminder 1 s after opening, breach 3 s later: room for a busy machine between them.
     await world.set_config(
         CONFIG
-        + "  reminder_before: 1s\n  deadlines:\n    high: {first_response: 2s, resolution: 1h}\n"
+        + "  reminder_before: 3s\n  deadlines:\n    high: {first_response: 4s, resolution: 1h}\n"
     )
     alice = world.member("alice")
     ticket, thread = await opened_ticket(world, alice)
@@ -33,6 +34,20 @@ async def test_reminder_then_breach_escalates_and_pings_next_tier(world):
     assert world.manager.id in thread.thread_members
     stored = await world.bot.get_cog("complaints").store.get(world.guild.id, ticket.id)
     assert (stored.tier, stored.status.value, stored.epoch) == (1, "escalated", 1)
+
+
+async def test_restart_during_a_deadline_still_escalates_once(world):
+    await world.set_config(
+        CONFIG + "  deadlines:\n    high: {first_response: 3s, resolution: 1h}\n"
+    )
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    await world.restart()
+    await world.sb.wait_for_message(
+        thread, timeout=10, where=lambda d: "automatically" in d["content"]
+    )
+    stored = await world.bot.get_cog("complaints").store.get(world.guild.id, ticket.id)
+    assert (stored.tier, stored.epoch) == (1, 1)
+    assert len(auto_moves(world, thread)) == 1
 
 
 async def test_breach_during_downtime_escalates_exactly_once_at_start(world):
