@@ -61,15 +61,15 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 def cmd_check_config(args: argparse.Namespace) -> int:
     """Validate guild documents: exit 0 if all are valid, 1 if any is not, 2 on usage errors."""
     from bot.config_schema import SchemaRegistry
+    from bot.config_validator import ConfigInvalid, DocumentValidator
     from bot.discovery import discover_cogs
-    from bot.guild_config import ConfigInvalid, GuildConfigs
 
     config_dir = Path(args.config_dir) if args.config_dir else _settings(False).config_dir
     registry = SchemaRegistry.discover(discover_cogs())
     for problem in registry.load_errors:
         print(problem, file=sys.stderr)
     try:
-        configs = GuildConfigs(None, config_dir, registry)  # type: ignore[arg-type]  # no DB needed
+        validator = DocumentValidator(config_dir, registry)
     except ConfigInvalid as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -82,7 +82,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             print(f"{name}: cannot read: {exc.strerror}", file=sys.stderr)
             worst = 2
             continue
-        errors = configs.validate_document(text, name)
+        errors = validator.validate_document(text, name)
         for error in errors:
             print(error, file=sys.stderr)
         if errors:

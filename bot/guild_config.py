@@ -16,23 +16,14 @@ from typing import Any
 
 import yaml
 
-from bot.config_schema import ConfigError, SchemaRegistry, deep_merge, parse_document
+from bot.config_schema import ConfigError, SchemaRegistry, deep_merge
+from bot.config_validator import ConfigInvalid, DocumentValidator
 from bot.db import Database
 from bot.user_error import UserError
-from bot.yaml_lines import KeyPath, LoadedYaml
+
+__all__ = ["ConfigInvalid", "ConfigVersion", "GuildConfig", "GuildConfigs", "set_path"]
 
 log = logging.getLogger(__name__)
-
-
-class ConfigInvalid(UserError):
-    """A document failed validation; nothing was stored. ``errors`` says where and why."""
-
-    def __init__(self, errors: list[ConfigError]) -> None:
-        super().__init__("config.invalid", errors="\n".join(str(e) for e in errors[:20]))
-        self.errors = errors
-
-    def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
 
 
 @dataclass(frozen=True)
@@ -128,73 +119,35 @@ class GuildConfigs:
         self.config_dir = Path(config_dir)
         self.registry = registry
         self.on_change = on_change
-        self.defaults_loaded: LoadedYaml | None = None
-        self._defaults: dict[str, Any] = {}
+        self.validator = DocumentValidator(self.config_dir, registry)
         self._cache: dict[int, GuildConfig] = {}
-        self.load_defaults()
 
-    # -- defaults -------------------------------------------------------------------------------
+    # -- defaults and validation ----------------------------------------------------------------
 
     @property
     def default_path(self) -> Path:
-        return self.config_dir / "default.yaml"
+        return self.validator.default_path
 
     def guild_file(self, guild_id: int) -> Path:
         return self.config_dir / "guilds" / f"{int(guild_id)}.yaml"
 
     def load_defaults(self) -> None:
-        """Read and validate ``default.yaml``; raise :class:`ConfigInvalid` if it is broken."""
-        name = str(self.default_path)
-        try:
-            text = self.default_path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigInvalid([ConfigError(name, 1, "", f"cannot read: {exc.strerror}")]) from exc
-        loaded, errors = parse_document(text, name)
-        if loaded is None or errors:
-            raise ConfigInvalid(errors)
-        errors = self.registry.validate_merged(
-            loaded.data, lambda p: (name, loaded.line_of(p) or 1)
-        )
-        if errors:
-            raise ConfigInvalid(errors)
-        self.defaults_loaded = loaded
-        self._defaults = loaded.data
+        """Re-read ``default.yaml``; raise :class:`ConfigInvalid` (keeping the old) if broken."""
+        self.validator.load_defaults()
         self._cache.clear()
 
     @property
     def defaults(self) -> dict[str, Any]:
-        return self._defaults
-
-    # -- validation -----------------------------------------------------------------------------
+        return self.validator.defaults
 
     def validate_document(self, text: str, filename: str) -> list[ConfigError]:
         """Errors of a guild document merged over the defaults (empty list: valid)."""
-        return self._validate(text, filename)[1]
+        return self.validator.validate(text, filename)[1]
 
     def _validate(
         self, text: str, filename: str
     ) -> tuple[dict[str, Any] | None, list[ConfigError]]:
-        loaded, errors = parse_document(text, filename)
-        if loaded is None:
-            return None, errors
-        merged = deep_merge(self._defaults, loaded.data)
-        defaults = self.defaults_loaded
-        default_name = str(self.default_path)
-
-        def locate(path: KeyPath) -> tuple[str, int]:
-            # Exact key in the guild document, else in the defaults, else the nearest ancestor.
-            if path in loaded.lines:
-                return filename, loaded.lines[path]
-            if defaults is not None and path in defaults.lines:
-                return default_name, defaults.lines[path]
-            if path[:1] in loaded.lines:
-                return filename, loaded.line_of(path) or 1
-            if defaults is not None and path[:1] in defaults.lines:
-                return default_name, defaults.line_of(path) or 1
-            return filename, loaded.lines.get((), 1)
-
-        errors += self.registry.validate_merged(merged, locate)
-        return (merged if not errors else None), errors
+        return self.validator.validate(text, filename)
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -202,7 +155,7 @@ class GuildConfigs:
         """The cached effective config (defaults if the guild has no document)."""
         cached = self._cache.get(guild_id)
         if cached is None:
-            cached = GuildConfig(guild_id, self._defaults)
+            cached = GuildConfig(guild_id, self.defaults)
             self._cache[guild_id] = cached
         return cached
 
@@ -220,7 +173,7 @@ class GuildConfigs:
         else:
             latest = await self._latest(guild_id)
             if latest is None:
-                config = GuildConfig(guild_id, self._defaults)
+                config = GuildConfig(guild_id, self.defaults)
             else:
                 merged, errors = self._validate(latest.document, f"version {latest.version}")
                 if merged is None:
