@@ -226,3 +226,25 @@ async def test_removal_without_kick_permission_is_a_clear_mod_log_line(wworld: A
         for r in w.sb.requests
         if r.method == "DELETE" and r.route == "/guilds/{guild_id}/members/{user_id}"
     ]
+
+
+async def test_a_bad_template_is_refused_with_its_line_and_the_old_config_stays(
+    wworld: Any,
+) -> None:
+    from bot.guild_config import ConfigInvalid
+
+    await wworld.start()
+    w = wworld
+    await w.set_config(config())
+    before = w.bot.configs.get(w.guild.id)
+    bad = config() + '  greetings: ["Hi {member.guild.owner}", "Yo {user}"]\n'
+    with pytest.raises(ConfigInvalid) as refused:
+        await w.set_config(bad)
+    text = str(refused.value)
+    # file:line: key path: message, the line being the greetings line of the document.
+    assert (
+        ":13: welcome.greetings.0: placeholder {member.guild.owner} cannot use attributes" in text
+    )
+    assert ":13: welcome.greetings.1: unknown placeholder {user}" in text
+    after = w.bot.configs.get(w.guild.id)
+    assert after.version == before.version and after.raw == before.raw

@@ -1,4 +1,4 @@
-"""Welcome e2e: posted rules button and select menus, delayed roles."""
+"""Welcome e2e: posted rules button and select menus, roles on join and delayed roles."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ welcome:
     newcomer_role: Newcomer
     accepted_roles: [Member]
   roles:
+    on_join: [Joined]
     delayed:
       - {{role: Regular, after: 1s}}
   menus:
@@ -31,7 +32,7 @@ welcome:
         - {{role: Go, label: Go}}
         - {{role: Poker, label: Poker}}
 """
-ROLES = ("Newcomer", "Member", "Regular", "Chess", "Go", "Poker")
+ROLES = ("Newcomer", "Member", "Regular", "Joined", "Chess", "Go", "Poker")
 
 
 @pytest.fixture
@@ -86,9 +87,9 @@ async def test_delayed_role_waits_for_the_rules_when_gated(wworld: Any) -> None:
     fired = await fired_soon
     assert fired.payload["user_id"] == pia.id
     assert fired.kind == "welcome_delayed_role"
-    assert role_names(w, pia) == {"Newcomer"}  # still gated: no delayed role yet
+    assert role_names(w, pia) == {"Newcomer", "Joined"}  # still gated: no delayed role yet
     await (await pia.click(greeting, "I accept the rules")).response()
-    assert role_names(w, pia) == {"Member", "Regular"}
+    assert role_names(w, pia) == {"Joined", "Member", "Regular"}
 
 
 async def test_delayed_role_is_given_after_the_delay(wworld: Any) -> None:
@@ -104,4 +105,4 @@ async def test_delayed_role_is_given_after_the_delay(wworld: Any) -> None:
             str(w.guild.role("Regular").id) in [str(x) for x in (r.json or {}).get("roles", [])]
         ),
     )
-    assert role_names(w, rob) == {"Regular"}
+    assert role_names(w, rob) == {"Joined", "Regular"}
