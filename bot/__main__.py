@@ -54,7 +54,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Run the bot against the local sandbox (bot/scene.py)."""
     scene = importlib.import_module("bot.scene")
-    result = scene.main(list(args.extra))
+    extra = list(args.extra)
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    result = scene.main(extra)
     return int(result or 0)
 
 
@@ -147,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="run the bot").set_defaults(func=cmd_run)
 
-    sandbox = sub.add_parser("sandbox", help="run the bot against a local sandbox Discord")
+    # The scene parses its own options (and --help), so this parser passes everything on.
+    sandbox = sub.add_parser(
+        "sandbox", help="run the bot against a local sandbox Discord", add_help=False
+    )
     sandbox.add_argument("extra", nargs=argparse.REMAINDER, help="arguments for the scene")
     sandbox.set_defaults(func=cmd_sandbox)
 
@@ -188,7 +194,12 @@ def _register_cog_clis(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vigie`` console script and ``python -m bot``."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "sandbox":
+        # Leading options (--keep-running, --help) belong to the scene's own parser.
+        args.extra = [*unknown, *args.extra]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.func(args) or 0)
     except SettingsError as exc:
