@@ -76,7 +76,7 @@ async def open_ticket(
     )
     ticket = await desk.store.create(draft, description)
     assert ticket.id is not None
-    people: list[discord.abc.Snowflake] = [member, *([other] if other else [])]
+    people: list[discord.Member] = [member, *([other] if other else [])]
     if on_behalf:
         people.append(opened_by)
     try:
@@ -86,6 +86,7 @@ async def open_ticket(
         raise
     _, attached = await desk.transition(guild.id, ticket.id, lambda t: tk.attach(t, place.id))
     ticket = attached or ticket
+    assert ticket.id is not None
     desk.watch(ticket)
     await desk.record(
         ticket,

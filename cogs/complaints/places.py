@@ -70,7 +70,7 @@ async def create_place(
     config: ComplaintsConfig,
     ticket: Ticket,
     fallback_channel: Any,
-    members: list[discord.abc.Snowflake],
+    members: list[discord.Member],
 ) -> Place:
     """Make the thread or channel for ``ticket`` with ``members`` and the first tier in it."""
     role = tier_role(guild, config, ticket.tier)
@@ -127,7 +127,7 @@ async def add_role_members(place: Place, role: discord.Role) -> None:
             await place.add_user(member)
 
 
-async def add_member(place: Place, member: discord.abc.Snowflake) -> None:
+async def add_member(place: Place, member: discord.Member) -> None:
     """Let one person in."""
     if isinstance(place, discord.TextChannel):
         await place.set_permissions(
@@ -137,7 +137,7 @@ async def add_member(place: Place, member: discord.abc.Snowflake) -> None:
         await place.add_user(member)
 
 
-async def remove_member(place: Place, member: discord.abc.Snowflake) -> None:
+async def remove_member(place: Place, member: discord.Member) -> None:
     """Take one person out."""
     if isinstance(place, discord.TextChannel):
         await place.set_permissions(member, overwrite=None)
