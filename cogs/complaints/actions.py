@@ -440,3 +440,20 @@ async def place_deleted(desk: Desk, guild: discord.Guild, channel_id: int) -> Ti
     await desk.record(new, "place_deleted", None, resolution, internal=True)
     await finish(desk, guild, new, None, place_gone=True)
     return new
+
+
+async def sweep_missing_places(desk: Desk) -> int:
+    """After a (re)connection: close tickets whose place was deleted while we were away."""
+    closed = 0
+    for channel_id, watched in list(desk.watched.items()):
+        guild = desk.bot.get_guild(watched.guild_id)
+        if guild is None or guild.get_channel_or_thread(channel_id) is not None:
+            continue
+        try:
+            await guild.fetch_channel(channel_id)
+        except discord.NotFound:
+            if await place_deleted(desk, guild, channel_id) is not None:
+                closed += 1
+        except discord.HTTPException:
+            continue  # not sure it is gone: keep the ticket as it is
+    return closed

@@ -459,6 +459,13 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
         self.desk.queue_message(watched, payload.message, "edit")
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # A thread deleted while Vigie was offline sent no event: look for it once connected.
+        closed = await actions.sweep_missing_places(self.desk)
+        if closed:
+            log.info("complaints: closed %d tickets whose place was deleted while offline", closed)
+
+    @commands.Cog.listener()
     async def on_config_changed(self, guild_id: int) -> None:
         await self.desk.rearm_guild(guild_id)
 

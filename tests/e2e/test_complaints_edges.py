@@ -189,3 +189,21 @@ async def test_disabled_feature_refuses_to_open(world):
     r = await world.member("alice").slash("complaint")
     answer = await r.response()
     assert answer.content == world.t("complaints.errors.disabled")
+
+
+async def test_thread_deleted_while_offline_closes_the_ticket_at_start(world):
+    await world.set_config(CONFIG)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    await world.stop()
+    world.guild.channels.pop(thread.id)  # gone, and no client was there to hear it
+    world.sb.world.messages.pop(thread.id, None)
+    await world.start()
+    reports = world.guild.channel("reports")
+    await world.sb.wait_for_request(
+        "POST",
+        "/channels/{channel_id}/messages",
+        where=lambda rec: rec.params.get("channel_id") == str(reports.id),
+    )
+    stored = await world.bot.get_cog("complaints").store.get(world.guild.id, ticket.id)
+    assert stored.status.value == "closed"
+    assert stored.resolution == world.t("complaints.place_deleted_resolution")
