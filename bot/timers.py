@@ -66,6 +66,7 @@ class Timers:
         *,
         dispatch: Callable[..., Any] | None = None,
         clock: Callable[[], float] = time.time,
+        max_concurrent: int = 16,
     ) -> None:
         self.db = db
         self.dispatch = dispatch
@@ -80,6 +81,9 @@ class Timers:
         self._task: asyncio.Task[None] | None = None
         self._gate: Callable[[], Awaitable[Any]] | None = None
         self.fired = 0
+        # After downtime thousands may be due at once: bound the handlers running together so
+        # they queue on our side instead of bursting into Discord's rate limits.
+        self._slots = asyncio.Semaphore(max_concurrent)
 
     # -- registry -------------------------------------------------------------------------------
 
@@ -204,6 +208,10 @@ class Timers:
                 pass
 
     async def _fire(self, timer_id: int) -> None:
+        async with self._slots:
+            await self._fire_one(timer_id)
+
+    async def _fire_one(self, timer_id: int) -> None:
         try:
             timer = await self.get(timer_id)
             if timer is None:
