@@ -353,10 +353,11 @@ class ComplaintsStore(Store):
     # -- privacy --------------------------------------------------------------------------------
 
     async def export_user(self, guild_id: int, user_id: int) -> dict[str, Any]:
-        """The user's tickets (as member or party), what they wrote, their ratings."""
+        """The user's tickets (as member or other party), what they wrote, their ratings."""
         tickets = await self.db.fetchall(
-            _SELECT + " AND (member_id = ? OR other_party_id = ? OR opened_by = ?) ORDER BY id",
-            (guild_id, user_id, user_id, user_id),
+            # Not the tickets staff opened for someone else: those hold the member's words.
+            _SELECT + " AND (member_id = ? OR other_party_id = ?) ORDER BY id",
+            (guild_id, user_id, user_id),
         )
         events = await self.db.fetchall(
             "SELECT e.at, e.kind, e.text, e.attachments, t.number FROM complaints_events e"

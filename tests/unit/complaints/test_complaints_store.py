@@ -116,8 +116,11 @@ async def test_export_and_forget(store: ComplaintsStore) -> None:
     await store.add_event(G, theirs.id, Entry(T0, "message", 10, "alice", "witness"))
     await store.add_event(G, theirs.id, Entry(T0, "note", 10, "alice", "staff only", internal=True))
     await store.save(theirs, tk.claim(theirs, 10))
+    for_her = await store.create(ticket(member_id=12, opened_by=10), "her words")
     export = await store.export_user(G, 10)
+    # Only their own tickets: not the one they opened for member 12 as staff.
     assert [t["description"] for t in export["tickets"]] == ["my story"]
+    assert for_her.opened_by == 10
     assert [m["text"] for m in export["messages"]] == ["hello", "witness"]
     assert await store.export_user(OTHER, 10) == {
         "tickets": [],
