@@ -257,3 +257,14 @@ async def test_the_reminder_dm_button_accepts_from_direct_messages(wworld: Any) 
     record = await w.bot.get_cog("welcome").store.current(w.guild.id, uma.id)
     assert record.gate_state.value == "accepted"
     assert not await w.bot.timers.pending(w.guild.id, "welcome_gate_remove")
+
+
+async def test_the_gate_speaks_french(wworld: Any) -> None:
+    w = await start(wworld, "locale: fr\n" + config(remind="1s", remove="1h"))
+    zoe = await w.sb.join("zoe", guild=w.guild)
+    greeting = await greeting_for(w, zoe)
+    assert "Lis le règlement" in greeting["embeds"][0]["description"]
+    reminder = await w.sb.wait_for_message(w.sb.world.dm_channel(zoe.user), timeout=10)
+    assert reminder["content"].startswith("Salut <@")
+    reply = await (await zoe.click(greeting, "J'accepte le règlement")).response()
+    assert reply.content == w.t("welcome.accepted_pick_roles", locale="fr")
