@@ -53,6 +53,8 @@ class XpEngine:
         # XP total at which each member reaches their next level: most credits stay below it,
         # so the level is only recomputed when it may have changed.
         self._next_at: dict[tuple[int, str, int], int] = {}
+        # XP the last on_message call gave (0: none); read right after the call by the cog.
+        self.last_xp = 0
 
     def configure(self, guild_id: int, settings: GuildXp | None) -> None:
         """Install (or, with None, disable) a guild's settings; called on config changes."""
@@ -89,6 +91,7 @@ class XpEngine:
         parent_id: int | None = None,
     ) -> LevelUp | None:
         """Account one message; returns a level-up when this message crossed a level."""
+        self.last_xp = 0
         settings = self._settings.get(guild_id)
         if settings is None:
             return None
@@ -102,6 +105,7 @@ class XpEngine:
         )
         if xp <= 0:
             return None
+        self.last_xp = xp
         season = self.season(guild_id, now)
         after = self.ledger.add(guild_id, season, user_id, xp, now, message_id)
         if after is None:
@@ -111,6 +115,19 @@ class XpEngine:
         threshold = self._next_at.get(key)
         if threshold is not None and after < threshold:
             return None  # the common case: no level crossed, nothing else to compute
+        return self._level_up(settings, Credit(key, xp, after - xp, after))
+
+    def grant(self, guild_id: int, user_id: int, xp: int, now: float) -> LevelUp | None:
+        """XP from a game or a challenge: no cooldown, no message counted."""
+        settings = self._settings.get(guild_id)
+        if settings is None or xp == 0:
+            return None
+        season = self.season(guild_id, now)
+        after = self.ledger.add(guild_id, season, user_id, xp, now, messages=0)
+        if after is None:
+            self._ask_load(guild_id, season)
+            return None
+        key = (guild_id, season, user_id)
         return self._level_up(settings, Credit(key, xp, after - xp, after))
 
     def on_removed(self, message_id: int, now: float) -> None:

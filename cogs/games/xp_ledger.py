@@ -183,9 +183,17 @@ class XpLedger:
 class Flusher:
     """Runs ``ledger.flush(write)`` every ``interval`` seconds until ``close``."""
 
-    def __init__(self, ledger: XpLedger, write: Writer, interval: float) -> None:
+    def __init__(
+        self,
+        ledger: XpLedger,
+        write: Writer,
+        interval: float,
+        on_tick: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self.ledger = ledger
         self._write = write
+        # Other batched work that rides on the same clock (challenge progress, season checks).
+        self._on_tick = on_tick
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -200,7 +208,11 @@ class Flusher:
     async def flush_now(self) -> int:
         # One flush at a time: two concurrent ones could reorder a failed batch's restore.
         async with self._lock:
-            written = await self.ledger.flush(self._write)
+            try:
+                written = await self.ledger.flush(self._write)
+            finally:
+                if self._on_tick is not None:
+                    await self._on_tick()
             self.flushes += 1
             return written
 

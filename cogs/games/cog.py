@@ -1,0 +1,348 @@
+"""XP and levels, seasons and weekly challenges: the listeners and the background flush.
+
+The message listener makes no awaited database call: ``XpEngine`` counts in memory and the
+``Flusher`` writes every ``FLUSH_INTERVAL`` seconds (and on unload). Commands live in
+``commands.py``; trivia in ``trivia_cog.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.checks import role_matches
+from bot.modlog import resolve_channel
+from cogs.games.challenges import ProgressCounter, next_streak, streak_bonus, week_id
+from cogs.games.config import GamesSettings, parse_settings
+from cogs.games.leveling import reward_roles
+from cogs.games.schema import SECTION
+from cogs.games.store import GamesStore
+from cogs.games.xp_engine import LevelUp, XpEngine
+from cogs.games.xp_ledger import Flusher, XpLedger
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL = 5.0  # seconds: the most XP a crash can lose
+# The event other cogs dispatch when they remove a message: bot.dispatch("automod_removed", message).
+AUTOMOD_EVENT = "automod_removed"
+
+
+class GamesCog(commands.Cog, name="games"):
+    """XP for messages, levels with role rewards, seasons and weekly challenges."""
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+        self.store = GamesStore(bot.db)
+        self.ledger = XpLedger()
+        self.engine = XpEngine(self.ledger, request_load=self._request_load)
+        self.progress = ProgressCounter()
+        self.flusher = Flusher(self.ledger, self.store.write_xp, FLUSH_INTERVAL, on_tick=self._tick)
+        self._settings: dict[int, tuple[Any, GamesSettings | None]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._open_seasons: dict[int, str] = {}
+
+    # -- life cycle -----------------------------------------------------------------------
+    async def cog_load(self) -> None:
+        self.bot.register_store(self.store)
+        self.flusher.start()
+
+    async def cog_unload(self) -> None:
+        # Clean shutdown: what is still in memory goes to the database now.
+        await self.flusher.close()
+        for task in list(self._tasks):
+            task.cancel()
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- settings -------------------------------------------------------------------------
+    def settings(self, guild: discord.Guild) -> GamesSettings | None:
+        """The guild's parsed settings (None when the games are off), cached per config object."""
+        raw = self.bot.configs.get(guild.id)
+        cached = self._settings.get(guild.id)
+        if cached is not None and cached[0] is raw:
+            return cached[1]
+        section = raw.section(SECTION)
+        parsed: GamesSettings | None = None
+        if section.get("enabled", True):
+            parsed = parse_settings(
+                section,
+                channel=lambda ref: getattr(resolve_channel(guild, ref), "id", None),
+                role=lambda ref: _role_id(guild, ref),
+            )
+        self._settings[guild.id] = (raw, parsed)
+        self.engine.configure(guild.id, parsed.xp if parsed and parsed.levels.enabled else None)
+        return parsed
+
+    @commands.Cog.listener()
+    async def on_config_changed(self, guild_id: int) -> None:
+        guild = self.bot.get_guild(guild_id)
+        if guild is not None:
+            self.settings(guild)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self.settings(guild)
+
+    # -- the hot path ---------------------------------------------------------------------
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        guild = message.guild
+        if guild is None or message.author.bot:
+            return
+        settings = self.settings(guild)
+        if settings is None:
+            return
+        author = message.author
+        now = time.time()
+        # Member._roles holds the role ids; Member.roles would build sorted Role objects.
+        up = self.engine.on_message(
+            guild.id,
+            author.id,
+            message.channel.id,
+            getattr(author, "_roles", ()),
+            message.content,
+            message.id,
+            now,
+            getattr(message.channel, "parent_id", None),
+        )
+        if self.engine.last_xp:
+            self.bump_challenges(guild.id, settings, "messages", author.id, now, message.channel.id)
+        if up is not None:
+            self.spawn(self.level_up(guild, up, message.channel, author))
+
+    def bump_challenges(
+        self,
+        guild_id: int,
+        settings: GamesSettings,
+        kind: str,
+        user_id: int,
+        now: float,
+        channel_id: int | None = None,
+    ) -> None:
+        """Count one step of every challenge of ``kind`` (in memory; written with the XP)."""
+        if not settings.challenges.enabled:
+            return
+        week = None
+        for challenge in settings.challenges.challenges:
+            if challenge.kind != kind:
+                continue
+            if challenge.channel is not None and challenge.channel != channel_id:
+                continue
+            week = week or week_id(datetime.fromtimestamp(now, UTC))
+            self.progress.bump(guild_id, week, challenge.id, user_id)
+
+    # -- messages removed: their XP goes back ----------------------------------------------
+    @commands.Cog.listener(f"on_{AUTOMOD_EVENT}")
+    async def on_automod_removed(self, message: discord.Message) -> None:
+        self.engine.on_removed(message.id, time.time())
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        self.engine.on_removed(payload.message_id, time.time())
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        now = time.time()
+        for message_id in payload.message_ids:
+            self.engine.on_removed(message_id, now)
+
+    # -- challenge events from other features ----------------------------------------------
+    @commands.Cog.listener()
+    async def on_feedback_suggestion_vote(self, payload: dict[str, Any]) -> None:
+        guild = self.bot.get_guild(int(payload.get("guild_id") or 0))
+        if guild is None or payload.get("vote") is None or payload.get("user_id") is None:
+            return
+        settings = self.settings(guild)
+        if settings is not None:
+            self.bump_challenges(
+                guild.id, settings, "suggestion_votes", int(payload["user_id"]), time.time()
+            )
+
+    @commands.Cog.listener()
+    async def on_complaint_closed(self, ticket: Any) -> None:
+        guild = self.bot.get_guild(getattr(ticket, "guild_id", 0))
+        helper = getattr(ticket, "claimant_id", None)
+        if guild is None or helper is None:
+            return
+        settings = self.settings(guild)
+        if settings is not None:
+            self.bump_challenges(guild.id, settings, "ticket_help", int(helper), time.time())
+
+    # -- level-ups ------------------------------------------------------------------------
+    async def level_up(
+        self, guild: discord.Guild, up: LevelUp, where: Any = None, member: Any = None
+    ) -> None:
+        """Announce the new level and give (or swap) the reward roles."""
+        settings = self.settings(guild)
+        if settings is None:
+            return
+        if not isinstance(member, discord.Member):
+            member = await self._member(guild, up.user_id)
+        if member is None:
+            return
+        await self._reward(guild, member, settings, up.new_level)
+        levels = settings.levels
+        if levels.announce == "off":
+            return
+        locale = self.bot.i18n.locale_for(guild)
+        text = self.bot.i18n.t(locale, "games.level.up", member=member.mention, level=up.new_level)
+        try:
+            if levels.announce == "dm":
+                await member.send(
+                    self.bot.i18n.t(
+                        locale, "games.level.up_dm", level=up.new_level, server=guild.name
+                    )
+                )
+                return
+            channel = (
+                guild.get_channel(levels.announce_channel) if levels.announce_channel else where
+            )
+            if channel is not None:
+                await channel.send(text, allowed_mentions=discord.AllowedMentions(users=[member]))
+        except discord.HTTPException as exc:
+            log.info("level-up announcement failed in guild %s: %s", guild.id, exc)
+
+    async def _member(self, guild: discord.Guild, user_id: int) -> discord.Member | None:
+        return guild.get_member(user_id) or await _fetch_member(guild, user_id)
+
+    async def _reward(
+        self, guild: discord.Guild, member: discord.Member, settings: GamesSettings, level: int
+    ) -> None:
+        change = reward_roles(settings.levels.rewards, level, settings.levels.stack_rewards)
+        have = {r.id for r in member.roles}
+        add = [guild.get_role(r) for r in change.add if r not in have]
+        remove = [guild.get_role(r) for r in change.remove if r in have]
+        me = guild.me
+        usable = [
+            r
+            for r in add + remove
+            if r is not None and me is not None and r < me.top_role and not r.managed
+        ]
+        if len(usable) != len([r for r in add + remove if r is not None]):
+            await self.bot.modlog.write(
+                guild, "games.modlog.reward_unusable", member=member.mention, level=level
+            )
+        try:
+            to_add = [r for r in add if r in usable]
+            to_remove = [r for r in remove if r in usable]
+            if to_add:
+                await member.add_roles(*to_add, reason=f"Vigie: level {level} reward")
+            if to_remove:
+                await member.remove_roles(
+                    *to_remove, reason=f"Vigie: level {level} reward replaces it"
+                )
+        except discord.HTTPException as exc:
+            log.warning("level reward failed in guild %s: %s", guild.id, exc)
+            await self.bot.modlog.write(
+                guild, "games.modlog.reward_unusable", member=member.mention, level=level
+            )
+
+    # -- background work: loads, the tick ---------------------------------------------------
+    def _request_load(self, guild_id: int, season: str) -> None:
+        self.spawn(self._load(guild_id, season))
+
+    async def _load(self, guild_id: int, season: str) -> None:
+        stored = await self.store.season_totals(guild_id, season)
+        guild = self.bot.get_guild(guild_id)
+        for up in self.engine.loaded(guild_id, season, stored):
+            if guild is not None:
+                await self.level_up(guild, up)
+
+    async def _tick(self) -> None:
+        """After each XP flush: challenge progress, completions, season rollovers."""
+        rows = self.progress.take()
+        if rows:
+            try:
+                await self.store.write_progress(rows)
+            except Exception:
+                self.progress.restore(rows)
+                raise
+            for guild_id, week, challenge_id in self.progress.touched(rows):
+                await self._complete(guild_id, week, challenge_id)
+        for guild in list(self.bot.guilds):
+            await self.check_season(guild)
+
+    async def _complete(self, guild_id: int, week: str, challenge_id: str) -> None:
+        guild = self.bot.get_guild(guild_id)
+        settings = self.settings(guild) if guild is not None else None
+        if guild is None or settings is None:
+            return
+        challenge = next((c for c in settings.challenges.challenges if c.id == challenge_id), None)
+        if challenge is None:
+            return
+        now = time.time()
+        for user_id in await self.store.newly_completed(
+            guild_id, week, challenge.id, challenge.target
+        ):
+            up = self.engine.grant(guild_id, user_id, challenge.xp, now)
+            done = {
+                p.challenge_id
+                for p in await self.store.progress_of(guild_id, week, user_id)
+                if p.completed
+            }
+            if all(c.id in done for c in settings.challenges.challenges):
+                streak = next_streak(await self.store.streak_of(guild_id, user_id), week)
+                await self.store.set_streak(guild_id, user_id, week, streak)
+                bonus = streak_bonus(streak, settings.challenges.streak_bonus)
+                up = self.engine.grant(guild_id, user_id, bonus, now) or up
+            if up is not None:
+                await self.level_up(guild, up)
+
+    async def check_season(self, guild: discord.Guild) -> None:
+        """Archive the previous season when the current one changed (posts its final top)."""
+        settings = self.settings(guild)
+        if settings is None:
+            return
+        current = self.engine.season(guild.id, time.time())
+        if self._open_seasons.get(guild.id) == current:
+            return
+        closed = await self.store.roll_season(guild.id, current, time.time())
+        self._open_seasons[guild.id] = current
+        if closed is None:
+            return
+        self.engine.reset_loads(guild.id)
+        log.info("guild %s: season %s archived, %s begins", guild.id, closed, current)
+        channel = guild.get_channel(settings.season_channel) if settings.season_channel else None
+        if channel is None:
+            return
+        top = await self.store.leaderboard(guild.id, closed, 0, 10)
+        locale = self.bot.i18n.locale_for(guild)
+        lines = [self.bot.i18n.t(locale, "games.season.ended", season=closed, next=current)]
+        lines += [
+            self.bot.i18n.t(
+                locale, "games.leaderboard.line", rank=i, user=f"<@{row.user_id}>", xp=row.xp
+            )
+            for i, row in enumerate(top, 1)
+        ]
+        try:
+            await channel.send("\n".join(lines), allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.info("season announcement failed in guild %s: %s", guild.id, exc)
+
+
+async def _fetch_member(guild: discord.Guild, user_id: int) -> discord.Member | None:
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.HTTPException:
+        return None  # left the server: no announcement, no role
+
+
+def _role_id(guild: discord.Guild, ref: Any) -> int | None:
+    if ref is None:
+        return None
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+        role = guild.get_role(int(ref))
+        return None if role is None else role.id
+    for role in guild.roles:
+        if role_matches(role, [ref]):
+            return role.id
+    return None

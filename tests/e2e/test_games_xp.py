@@ -1,0 +1,199 @@
+"""Games e2e: XP with cooldown and duplicates, level-up with a role reward, manager XP commands,
+the flush surviving a restart, a season rollover with its archive, automod removals."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from typing import Any
+
+import pytest
+
+from cogs.welcome.scene import add_role
+
+CONFIG = """\
+games:
+  enabled: true
+  xp:
+    min: {xp}
+    max: {xp}
+    cooldown: 60s
+    announce: channel
+    announce_channel: games
+    rewards: {{1: Regular, 2: Veteran}}
+    stack_rewards: {stack}
+    ignored_channels: [support]
+"""
+
+
+def config(xp: int = 100, stack: bool = False) -> str:
+    return CONFIG.format(xp=xp, stack=str(stack).lower())
+
+
+@pytest.fixture
+async def gworld(make_world: Any) -> Any:
+    w = await make_world(start=False)
+    add_role(w.sb, w.guild, "Regular")
+    add_role(w.sb, w.guild, "Veteran")
+    await w.start()
+    return w
+
+
+def stored_xp(w: Any, user_id: int, season: str = "all") -> int | None:
+    with sqlite3.connect(w.db_path) as db:
+        row = db.execute(
+            "SELECT xp FROM games_xp WHERE guild_id = ? AND season = ? AND user_id = ?",
+            (w.guild.id, season, user_id),
+        ).fetchone()
+    return None if row is None else row[0]
+
+
+async def settled_xp(
+    w: Any, user_id: int, expected: int, season: str = "all", limit: float = 10.0
+) -> int | None:
+    """Flush until the stored XP equals ``expected`` or ``limit`` seconds pass; returns the last value.
+
+    The bot handles a message a moment after the sandbox emitted it, so the test waits on the
+    database record itself (polled), never on a fixed delay.
+    """
+    games = w.bot.get_cog("games")
+    deadline = asyncio.get_running_loop().time() + limit
+    while True:
+        await games.flusher.flush_now()
+        value = stored_xp(w, user_id, season)
+        if value == expected or asyncio.get_running_loop().time() > deadline:
+            return value
+        await asyncio.sleep(0.02)
+
+
+async def wait_gate(w: Any, user_id: int, predicate: Any, limit: float = 10.0) -> None:
+    """Wait until the XP gate's memory of the member satisfies ``predicate`` (polled)."""
+    gate = w.bot.get_cog("games").engine.gate
+    deadline = asyncio.get_running_loop().time() + limit
+    while not predicate(gate.last_award_at(w.guild.id, user_id)):
+        assert asyncio.get_running_loop().time() < deadline, "the bot never counted the message"
+        await asyncio.sleep(0.02)
+
+
+def roles_of(w: Any, actor: Any) -> set[str]:
+    return {w.guild.roles[r].name for r in w.guild.members[actor.id].roles}
+
+
+async def test_xp_cooldown_duplicates_level_up_and_replacing_rewards(gworld: Any) -> None:
+    w = gworld
+    await w.set_config(config(xp=100, stack=False))
+    alice = w.member("alice")
+    await alice.say("#general", "hello everyone")  # 100 XP: level 1 (reward Regular)
+    await alice.say("#general", "second message within the cooldown")  # nothing
+    announced = await w.sb.wait_for_message(
+        "games",
+        timeout=10,
+        where=lambda m: alice.mention in m["content"] and "level **1**" in m["content"],
+    )
+    assert announced["content"] == w.t("games.level.up", member=alice.mention, level=1)
+    await w.sb.wait_for_request(
+        "PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", timeout=10
+    )
+    assert "Regular" in roles_of(w, alice)
+    assert await settled_xp(w, alice.id, 100) == 100
+
+    # Ignored channel: nothing. A manager adds 200 XP: level 2, Veteran replaces Regular.
+    await alice.say("#support", "a question")
+    r = await w.manager.slash("xp add", member=alice, amount=200)
+    assert (await r.response(timeout=10)).content == w.t(
+        "games.xp.set", member=alice.mention, xp=300
+    )
+    await w.sb.wait_for_request(
+        "DELETE", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", timeout=10
+    )
+    assert {"Veteran"} <= roles_of(w, alice) and "Regular" not in roles_of(w, alice)
+    assert stored_xp(w, alice.id) == 300
+    modlog = [m["content"] for m in w.sb.messages("modlog")]
+    assert any("100 → 300" in line for line in modlog)
+
+
+async def test_duplicate_after_cooldown_and_members_cannot_use_xp_commands(gworld: Any) -> None:
+    w = gworld
+    await w.set_config(config(xp=20))
+    games = w.bot.get_cog("games")
+    bob = w.member("bob")
+    await bob.say("#general", "Same text")
+    assert await settled_xp(w, bob.id, 20) == 20
+    # Pretend the cooldown is over, then repeat the same text: a duplicate earns nothing.
+    fingerprint = games.engine.gate._last[(w.guild.id, bob.id)][1]
+    games.engine.gate._last[(w.guild.id, bob.id)] = (0.0, fingerprint)
+    await bob.say("#general", "  same TEXT ")
+    # Messages are handled in order: once zed's message reached the gate, bob's did too.
+    zed = w.member("zed")
+    await zed.say("#general", "sync")
+    await wait_gate(w, zed.id, lambda last: last is not None)
+    assert games.engine.gate.last_award_at(w.guild.id, bob.id) == 0.0
+    await bob.say("#general", "a different text")  # the cooldown is still over: it earns
+    assert await settled_xp(w, bob.id, 40) == 40
+    r = await bob.slash("xp set", member=bob, amount=5000)
+    reply = await r.response(timeout=10)
+    assert reply.ephemeral and reply.content == w.t("errors.not_manager")
+    assert stored_xp(w, bob.id) == 40
+
+
+async def test_flush_survives_a_clean_restart_and_rank_card(gworld: Any) -> None:
+    w = gworld
+    await w.set_config(config(xp=40))
+    carol = w.member("carol")
+    await carol.say("#general", "hi there")
+    await carol.say("#general", "two")
+    # Wait until the bot has counted both (in memory only: no flush), then stop it cleanly.
+    await wait_gate(w, carol.id, lambda last: last is not None)
+    assert stored_xp(w, carol.id) is None
+    await w.restart()  # clean shutdown: the in-memory XP is written on unload
+    assert stored_xp(w, carol.id) == 40
+    r = await carol.slash("rank")
+    await r.response(timeout=10)
+    card = await r.final(timeout=10)
+    assert [a.filename for a in card.attachments] == ["rank.png"]
+    assert card.attachments[0].data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert card.content == w.t("games.rank.text", member="Carol", level=0, xp=40, rank=1)
+
+
+async def test_automod_removed_message_loses_its_xp(gworld: Any) -> None:
+    w = gworld
+    await w.set_config(config(xp=30))
+    dave = w.member("dave")
+    spam = await dave.say("#general", "buy cheap stuff")
+    assert await settled_xp(w, dave.id, 30) == 30
+    message = await w.bot.get_channel(w.guild.channel("general").id).fetch_message(spam.id)
+    w.bot.dispatch("automod_removed", message)
+    assert await settled_xp(w, dave.id, 0) == 0
+
+
+async def test_season_rollover_archives_the_previous_season(gworld: Any) -> None:
+    w = gworld
+    await w.set_config(config(xp=50))
+    games = w.bot.get_cog("games")
+    erin = w.member("erin")
+    await erin.say("#general", "before the new season")
+    assert await settled_xp(w, erin.id, 50) == 50
+    await w.set_config(
+        config(xp=50) + "  seasons:\n    mode: monthly\n    announce_channel: announcements\n"
+    )
+    await games.flusher.flush_now()  # the tick notices the new season and archives "all"
+    ended = await w.sb.wait_for_message(
+        "announcements", timeout=10, where=lambda m: "**all**" in m["content"]
+    )
+    assert erin.mention in ended["content"] and "50 XP" in ended["content"]
+    with sqlite3.connect(w.db_path) as db:
+        seasons = dict(
+            db.execute(
+                "SELECT season, ended_at IS NOT NULL FROM games_seasons WHERE guild_id = ?",
+                (w.guild.id,),
+            ).fetchall()
+        )
+    current = games.engine.season(w.guild.id, __import__("time").time())
+    assert seasons == {"all": 1, current: 0}
+    games.engine.gate.forget(w.guild.id, erin.id)  # as if her cooldown had passed
+    await erin.say("#general", "first message of the new season")
+    assert await settled_xp(w, erin.id, 50, season=current) == 50
+    assert stored_xp(w, erin.id, "all") == 50
+    r = await erin.slash("leaderboard", season="all")
+    board = await r.response(timeout=10)
+    assert erin.mention in board.content and "season all" in board.content
