@@ -212,7 +212,13 @@ class Greeter:
             )
         else:
             text = t(locale, "welcome.raid_batch", count=count, mentions=", ".join(shown))
-        greeting = Greeting(templates.truncate(text, 2000), None, None)
+        # Gated newcomers greeted in a batch still get the button (each press accepts for the presser).
+        view = (
+            accept_view(guild.id, t(locale, "welcome.accept_button"))
+            if config.rules_enabled
+            else None
+        )
+        greeting = Greeting(templates.truncate(text, 2000), None, view)
         return await self.send_to_channel(
             guild, config.channel, "welcome.channel", greeting, discord.AllowedMentions.none()
         )

@@ -147,7 +147,7 @@ async def test_roles_the_bot_cannot_give_are_reported_at_config_load(wworld: Any
 async def test_raid_mode_batches_greetings_into_one_message(wworld: Any) -> None:
     await wworld.start()
     w = wworld
-    await w.set_config(config())
+    await w.set_config(config(gate=True))
     w.bot.dispatch("raid_mode_changed", w.guild.id, True)
     actors = [await w.sb.join(f"raider{i}", guild=w.guild) for i in range(5)]
     batch = await w.sb.wait_for_message(
@@ -159,6 +159,11 @@ async def test_raid_mode_batches_greetings_into_one_message(wworld: Any) -> None
     assert batch["mentions"] == []  # shown, nobody pinged
     assert len(w.sb.messages("welcome")) == 1
     assert all(await journeys(w, *actors))
+    # The gate is on: the batch carries the accept button, and it works for any of them.
+    reply = await (await actors[4].click(batch, "I accept the rules")).response()
+    assert reply.content == w.t("welcome.accepted")
+    [record] = await journeys(w, actors[4])
+    assert record.gate_state.value == "accepted"
 
 
 async def test_a_burst_of_joins_is_batched_even_without_raid_mode(wworld: Any) -> None:
