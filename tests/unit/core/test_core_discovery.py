@@ -48,7 +48,7 @@ def test_discovery_and_schemas_without_importing_packages(tmp_path: Path) -> Non
     cogs = make_cogs(tmp_path)
     found = discover_cogs(cogs)
     assert [(c.name, c.has_setup) for c in found] == [
-        ("alpha", True),
+        ("alpha", False),
         ("beta", True),
         ("gamma", False),
     ]
