@@ -258,6 +258,8 @@ async def participant(
     place = await _place(desk, guild, ticket)
     if place is None:
         raise UserError("complaints.errors.place_missing")
+    if not add:
+        desk.own_removals.add((place.id, member.id))
     await (places.add_member(place, member) if add else places.remove_member(place, member))
     key = "complaints.participant_added" if add else "complaints.participant_removed"
     await effects.say(place, desk.t(guild, key, who=member.mention, by=actor.mention))

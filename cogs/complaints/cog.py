@@ -466,6 +466,18 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
             log.info("complaints: closed %d tickets whose place was deleted while offline", closed)
 
     @commands.Cog.listener()
+    async def on_thread_member_remove(self, member: discord.ThreadMember) -> None:
+        watched = self.desk.watched.get(member.thread_id)
+        if watched is None:
+            return
+        if (member.thread_id, member.id) in self.desk.own_removals:
+            self.desk.own_removals.discard((member.thread_id, member.id))
+            return
+        guild = self.bot.get_guild(watched.guild_id)
+        person = guild.get_member(member.id) if guild is not None else None
+        self.desk.queue_leave(watched, member.id, person.display_name if person else str(member.id))
+
+    @commands.Cog.listener()
     async def on_config_changed(self, guild_id: int) -> None:
         await self.desk.rearm_guild(guild_id)
 

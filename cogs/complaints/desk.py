@@ -69,6 +69,8 @@ class Desk:
         self.history = bot.batch_writer(EVENT_INSERT, interval=1.0, name="complaints-history")
         self._configs: dict[int, tuple[int, ComplaintsConfig]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        # (place id, user id) of removals Vigie made itself: the gateway echo is not news.
+        self.own_removals: set[tuple[int, int]] = set()
 
     # -- config, words, people ------------------------------------------------------------------
 
@@ -183,6 +185,11 @@ class Desk:
             attachments=tuple(a.filename for a in message.attachments),
             message_id=message.id,
         )
+        self.history.add(event_row(watched.guild_id, watched.ticket_id, entry))
+
+    def queue_leave(self, watched: Watched, user_id: int, name: str) -> None:
+        """Someone left the place on their own (or was removed by hand): history, batched."""
+        entry = Entry(at=now(), kind="left", author_id=user_id, author_name=name)
         self.history.add(event_row(watched.guild_id, watched.ticket_id, entry))
 
     # -- transitions ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 
@@ -207,3 +209,24 @@ async def test_thread_deleted_while_offline_closes_the_ticket_at_start(world):
     stored = await world.bot.get_cog("complaints").store.get(world.guild.id, ticket.id)
     assert stored.status.value == "closed"
     assert stored.resolution == world.t("complaints.place_deleted_resolution")
+
+
+async def test_someone_leaving_the_thread_is_in_the_transcript(world):
+    await world.set_config(CONFIG)
+    alice, bob = world.member("alice"), world.member("bob")
+    ticket, thread = await opened_ticket(world, alice)
+    await (await world.moderator.slash("ticket add", in_channel=thread, member=bob)).response()
+    await (await world.moderator.slash("ticket remove", in_channel=thread, member=bob)).response()
+    mo_left = asyncio.ensure_future(
+        world.bot.wait_for(
+            "thread_member_remove", check=lambda m: m.id == world.moderator.id, timeout=5
+        )
+    )
+    await asyncio.sleep(0)  # let wait_for register before the event can arrive
+    world.sb.world.leave_thread(thread, world.moderator.id)  # mo leaves from their client
+    await mo_left
+    cog = world.bot.get_cog("complaints")
+    await cog.desk.history.flush()
+    kinds = [(e.kind, e.author_id) for e in await cog.store.history(world.guild.id, ticket.id)]
+    assert ("left", world.moderator.id) in kinds
+    assert ("leave", bob.id) in kinds and ("left", bob.id) not in kinds  # no echo of our own
