@@ -33,6 +33,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     import discord
 
     from bot.app import run_bot
+    from bot.db import MigrationError
     from bot.guild_config import ConfigInvalid
     from bot.logging_setup import setup_logging
 
@@ -46,6 +47,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     except ConfigInvalid as exc:
         return _fail(f"invalid configuration:\n{exc}")
+    except MigrationError as exc:
+        return _fail(f"database migration failed: {exc}", 1)
     except KeyboardInterrupt:
         pass
     return 0

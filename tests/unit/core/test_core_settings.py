@@ -110,3 +110,21 @@ def test_redaction_filter_scrubs_messages_args_and_tracebacks() -> None:
     assert len(records) == 3
     assert all(TOKEN not in r for r in records)
     assert REDACTED in records[0] and REDACTED in records[2]
+
+
+def test_invalid_default_config_stops_before_connecting(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "default.yaml").write_text("locale: fr\nroles:\n  admins: []\n", encoding="utf-8")
+    env = {
+        "DISCORD_TOKEN": TOKEN,
+        "CONFIG_DIR": str(config),
+        "DATABASE_PATH": str(tmp_path / "vigie.db"),
+        # Never Discord: a closed local port, in case the check did not stop the start.
+        "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
+        "DISCORD_GATEWAY_URL": "ws://127.0.0.1:9/gateway",
+    }
+    result = run_cli(["run"], tmp_path, env)
+    assert result.returncode == 2, result.stderr
+    assert f"{config / 'default.yaml'}:3: roles.admins: unknown key" in result.stderr
+    assert "Traceback" not in result.stderr and TOKEN not in result.stderr
