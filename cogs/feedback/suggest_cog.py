@@ -168,7 +168,9 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
     @app_commands.describe(
         suggestion="Number of the suggestion", status="New status", reason="Why (members see it)"
     )
-    @app_commands.choices(status=[app_commands.Choice(name=s, value=s) for s in STATUSES])
+    @app_commands.choices(
+        status=[app_commands.Choice(name=s.replace("_", " "), value=s) for s in STATUSES]
+    )
     @checks.moderator_only()
     async def status(
         self,
@@ -268,7 +270,7 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
     @group.command(name="list")
     @app_commands.describe(status="Only this status", sort="top, new, old or controversial")
     @app_commands.choices(
-        status=[app_commands.Choice(name=s, value=s) for s in STATUSES],
+        status=[app_commands.Choice(name=s.replace("_", " "), value=s) for s in STATUSES],
         sort=[app_commands.Choice(name=s, value=s) for s in rules.SORTS],
     )
     async def list_(
