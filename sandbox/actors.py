@@ -74,7 +74,8 @@ class Actor:
         member = guild.members.get(self.user.id)
         if member is None:
             raise PermissionError(f"{self.name} is not a member of {guild.name}")
-        if not P.channel_permissions(guild, member, channel) & perm:
+        need = perm | P.VIEW_CHANNEL
+        if P.channel_permissions(guild, member, channel) & need != need:
             raise PermissionError(f"{self.name} may not do that in #{channel.name}")
         if member.communication_disabled_until is not None:
             from sandbox.snowflake import now
@@ -192,6 +193,25 @@ class Actor:
         if self.guild.system_channel_id:
             return self.guild.channels[self.guild.system_channel_id]
         return next(c for c in self.guild.channels.values() if c.type == ChannelType.TEXT)
+
+    def can_use(self, command: str) -> bool:
+        """Whether Discord's client would offer `/command` to this member: the command's
+        `default_member_permissions` are all held (administrators and the owner see all)."""
+        guild_id = self.guild.id if self.guild else None
+        name = command.lstrip("/").split()[0]
+        cmd = next(
+            (c for c in self.sb.application.commands_for(guild_id) if c["name"] == name), None
+        )
+        if cmd is None:
+            return False
+        needed = cmd.get("default_member_permissions")
+        if needed is None or self.guild is None:
+            return True
+        member = self.guild.members.get(self.user.id)
+        if member is None:
+            return False
+        held = P.base_permissions(self.guild, member)
+        return held & int(needed) == int(needed)
 
     async def slash(
         self,

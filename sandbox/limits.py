@@ -7,6 +7,7 @@ from typing import Any
 from sandbox.errors import ApiError, field_error
 
 MAX_CONTENT = 2000
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # per request; INTERACTION_CREATE announces it
 MAX_EMBEDS = 10
 MAX_EMBED_TOTAL = 6000
 _EMBED_FIELD_LIMITS = {"title": 256, "description": 4096}

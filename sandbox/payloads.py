@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox import permissions as P
 from sandbox import serializers as S
+from sandbox.limits import ATTACHMENT_SIZE_LIMIT
 from sandbox.models import Attachment, Channel, Guild, Role, User
 from sandbox.snowflake import new_id
 
 if TYPE_CHECKING:
     from sandbox.sandbox import Sandbox
 
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN = 1, 2, 3, 4, 5
 USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 6, 7, 8, 9, 10, 11

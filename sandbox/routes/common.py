@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox import permissions as P
 from sandbox.errors import ApiError, missing_access, missing_permissions, unknown
-from sandbox.limits import check_message
+from sandbox.limits import ATTACHMENT_SIZE_LIMIT, check_message
 from sandbox.models import Attachment, Channel, Guild, Member, Message, User
 from sandbox.router import Ctx
 from sandbox.snowflake import new_id
@@ -82,6 +82,8 @@ def store_files(
     ephemeral: bool = False,
 ) -> list[Attachment]:
     """Turn multipart `files[n]` parts into attachments served by the sandbox itself."""
+    if sum(len(data) for _, _, data, _ in files) > ATTACHMENT_SIZE_LIMIT:
+        raise ApiError(413, 40005, "Request entity too large")
     described = {str(a.get("id")): a for a in meta or []}
     out = []
     for field_name, filename, data, content_type in files:

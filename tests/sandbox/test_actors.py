@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 
 import discord
 import pytest
@@ -138,3 +139,30 @@ async def test_demo_scene_and_banned_user_cannot_join() -> None:
         guild.bans[user.id] = Ban(user=user)
         with pytest.raises(PermissionError):
             await sb.join("mallory", guild=guild)
+
+
+async def test_can_use_follows_default_member_permissions(sb: Sandbox) -> None:
+    client = TreeClient(sb)
+
+    @client.tree.command(name="purge", description="Managers only", guild=client.guild_obj)
+    @app_commands.default_permissions(manage_guild=True)
+    async def purge(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("done")
+
+    async with running(client, sb):
+        assert not sb.member("alice").can_use("purge")
+        assert sb.member("olivia").can_use("purge")  # the owner
+        guild = next(iter(sb.world.guilds.values()))
+        guild.role("Manager").permissions |= P.MANAGE_GUILD
+        assert sb.member("maya", roles=["Manager"]).can_use("purge")
+
+
+async def test_oversized_upload_is_rejected(sb: Sandbox) -> None:
+    async with running(FastClient(intents=intents(), guild_ready_timeout=0.05), sb) as client:
+        guild = next(iter(sb.world.guilds.values()))
+        channel = client.get_channel(guild.channel("general").id)
+        assert isinstance(channel, discord.TextChannel)
+        big = discord.File(io.BytesIO(b"x" * (10 * 1024 * 1024 + 1)), "big.bin")
+        with pytest.raises(discord.HTTPException) as exc:
+            await channel.send(file=big)
+        assert exc.value.status == 413 and exc.value.code == 40005
