@@ -7,11 +7,16 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
+
+from tests.e2e.conftest import REPO
 
 MONTHLY = "analytics_monthly"
 
@@ -178,3 +183,55 @@ async def test_reputation_watch_posts_each_mention_once(world, feed_server):
     )
     posted = [m for m in world.sb.messages("#reports") if m.get("embeds")]
     assert len(posted) == 1
+
+
+async def test_command_line_writes_a_standalone_html_report(world, tmp_path):
+    alice = world.member("alice")
+    await alice.say("#general", "hello")
+    await world.sb.join("newcomer")
+    r = await world.manager.slash("stats export", period="7d")
+    await r.followups(1)  # the export flushed the counters to the database
+    await world.stop()
+    out = tmp_path / "report.html"
+    month = datetime.now(UTC).strftime("%Y-%m")
+    env = {
+        **os.environ,
+        "DATABASE_PATH": str(world.db_path),
+        "CONFIG_DIR": str(world.config_dir),
+    }
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "report",
+            "--guild",
+            str(world.guild.id),
+            "--month",
+            month,
+            "--out",
+            str(out),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"report of {month}" in done.stdout and "1 joins, 1 messages" in done.stdout
+    html = out.read_text("utf-8")
+    assert html.count("data:image/png;base64,") == 4
+    assert "<td>Joins</td>" in html
+
+    bad = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "report", "--guild", "1", "--month", "2026-13"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "is not a month like 2026-10" in bad.stderr
