@@ -178,13 +178,25 @@ def build_demo(sb: Any) -> tuple[Any, Transcript]:
     """The demo guild, its people and a transcript wired to the sandbox's records."""
     guild = sb.create_guild("Vigie Demo", owner="olivia", channels=DEMO_CHANNELS, roles=DEMO_ROLES)
     sb.add_bot_to(guild)
-    transcript = Transcript(bot_id=sb.application.bot_user.id)
+    transcript = Transcript(bot_id=sb.application.bot_user.id,
+                            resolve_channel=lambda ident: _channel_name(sb, ident))
     for channel in guild.channels.values():
         transcript.names[channel.id] = f"#{channel.name}"
     for role in guild.roles.values():
         transcript.roles[role.id] = role.name
     sb.bus.subscribe(lambda event: transcript.on_event(event.name, event.data, time.time()))
     return guild, transcript
+
+
+def _channel_name(sb: Any, channel_id: int) -> str | None:
+    """'#name' for a channel or thread, 'DM to alice' for a direct message channel."""
+    channel = sb.world.channel(channel_id)
+    if channel is None:
+        return None
+    if channel.name:
+        return f"#{channel.name}"
+    names = [sb.world.users[u].username for u in channel.recipients if u in sb.world.users]
+    return "DM to " + ", ".join(names) if names else None
 
 
 async def play_scene(

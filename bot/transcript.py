@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,31 @@ def _buttons(components: list[dict[str, Any]] | None) -> list[str]:
     return labels
 
 
+def _label_of(components: list[dict[str, Any]], custom_id: str) -> str | None:
+    """The label (or placeholder) of the component with ``custom_id`` in message rows."""
+    for row in components:
+        for item in row.get("components") or [row]:
+            if item.get("custom_id") == custom_id:
+                return item.get("label") or item.get("placeholder") or (item.get("emoji") or {}).get("name")
+    return None
+
+
+def _modal_values(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(custom_id, value) of a modal submission: action rows or label components."""
+    found: list[tuple[str, str]] = []
+    for row in body.get("components") or []:
+        items = list(row.get("components") or [])
+        if row.get("component"):
+            items.append(row["component"])
+        for item in items:
+            value = item.get("value")
+            if value is None and item.get("values") is not None:
+                value = ", ".join(map(str, item["values"]))
+            if item.get("custom_id") and value is not None:
+                found.append((item["custom_id"], str(value)))
+    return found
+
+
 def describe_message(body: dict[str, Any] | None, files: list[Any] | None = None) -> str:
     """Content, embed titles, attachment names and buttons of a message payload."""
     body = body or {}
@@ -70,6 +96,9 @@ class Transcript:
     names: dict[int, str] = field(default_factory=dict)  # channel id -> '#name'
     users: dict[int, str] = field(default_factory=dict)  # user id -> name
     roles: dict[int, str] = field(default_factory=dict)  # role id -> name
+    # Names the transcript did not see being created (DM channels, threads): asked lazily.
+    resolve_channel: Callable[[int], str | None] | None = None
+    authors: dict[int, str] = field(default_factory=dict)  # message id -> author name
     items: list[tuple[float, int, str]] = field(default_factory=list)
     _seq: int = 0
 
@@ -90,9 +119,14 @@ class Transcript:
 
     def channel(self, channel_id: Any) -> str:
         try:
-            return self.names.get(int(channel_id), f"#{channel_id}")
+            ident = int(channel_id)
         except (TypeError, ValueError):
             return str(channel_id)
+        if ident not in self.names and self.resolve_channel is not None:
+            name = self.resolve_channel(ident)
+            if name:
+                self.names[ident] = name
+        return self.names.get(ident, f"#{ident}")
 
     def user(self, user_id: Any, fallback: str = "someone") -> str:
         try:
@@ -113,8 +147,12 @@ class Transcript:
         if author.get("id") is not None:
             self.users.setdefault(int(author["id"]), who)
         if author.get("bot") or str(author.get("id")) == str(self.bot_id):
+            if name == "MESSAGE_CREATE" and data.get("id"):
+                self.authors[int(data["id"])] = "Vigie"
             return None  # Vigie's own doings are rendered from its requests
         if name == "MESSAGE_CREATE":
+            if data.get("id"):
+                self.authors[int(data["id"])] = who
             return f"  {who} in {self.channel(data.get('channel_id'))}: {_short(data.get('content', ''))}"
         if name == "GUILD_MEMBER_ADD":
             return f"  {who} joined the server"
@@ -136,17 +174,34 @@ class Transcript:
             while options and options[0].get("type") in (1, 2):
                 words.append(options[0]["name"])
                 options = options[0].get("options") or []
-            args = " ".join(f"{o['name']}:{o.get('value')}" for o in options)
+            resolved = body.get("resolved") or {}
+            args = " ".join(f"{o['name']}:{self._option(o, resolved)}" for o in options)
             return f"  {who} used /{' '.join(words)}" + (f" {args}" if args else "")
         if kind == 3:
-            return f"  {who} pressed {body.get('custom_id', '?')}"
+            custom_id = body.get("custom_id", "?")
+            components = (data.get("message") or {}).get("components") or []
+            label = _label_of(components, custom_id)
+            if body.get("values") is not None:
+                return f"  {who} chose {', '.join(map(str, body['values']))} in {label or custom_id}"
+            return f"  {who} pressed [{label}]" if label else f"  {who} pressed {custom_id}"
         if kind == 5:
-            values = []
-            for row in body.get("components") or []:
-                for item in row.get("components") or []:
-                    values.append(f"{item.get('custom_id')}={_short(item.get('value', ''), 60)!r}")
-            return f"  {who} submitted the form " + ", ".join(values)
+            values = [f"{cid}={_short(value, 60)!r}" for cid, value in _modal_values(body)]
+            return f"  {who} submitted the form " + (", ".join(values) or "(no fields)")
         return None
+
+    def _option(self, option: dict[str, Any], resolved: dict[str, Any]) -> str:
+        value = option.get("value")
+        if option.get("type") == 6:  # user
+            user = (resolved.get("users") or {}).get(str(value)) or {}
+            return "@" + (user.get("username") or self.user(value, str(value)))
+        if option.get("type") == 7:  # channel
+            return self.channel(value)
+        if option.get("type") == 8:  # role
+            return "@" + self.roles.get(int(value), str(value)) if str(value).isdigit() else str(value)
+        if option.get("type") == 11:  # attachment
+            attachment = (resolved.get("attachments") or {}).get(str(value)) or {}
+            return f"[file: {attachment.get('filename', value)}]"
+        return _short(str(value), 80)
 
     # -- Vigie (REST requests) ------------------------------------------------------------
     def on_request(self, method: str, route: str, body: Any, status: int, params: dict[str, str],
@@ -184,7 +239,9 @@ class Transcript:
         if method == "PATCH" and route == "/channels/{channel_id}/messages/{message_id}":
             return f"edited a message in {self.channel(params.get('channel_id'))}: {describe_message(body, files)}"
         if method == "DELETE" and route == "/channels/{channel_id}/messages/{message_id}":
-            return f"deleted a message in {self.channel(params.get('channel_id'))}{why}"
+            author = self.authors.get(int(params.get("message_id") or 0))
+            whose = f" by {author}" if author else ""
+            return f"deleted a message{whose} in {self.channel(params.get('channel_id'))}{why}"
         if route == "/channels/{channel_id}/messages/bulk-delete":
             return f"deleted {len(body.get('messages', []))} messages in {self.channel(params.get('channel_id'))}{why}"
         if method == "PUT" and route == "/guilds/{guild_id}/bans/{user_id}":
@@ -197,6 +254,11 @@ class Transcript:
             if "communication_disabled_until" in body:
                 until = body["communication_disabled_until"]
                 return f"timed out {member} until {until}{why}" if until else f"lifted the timeout of {member}{why}"
+            if "roles" in body:
+                names = [self.roles.get(int(r), str(r)) for r in body["roles"]]
+                return f"set the roles of {member}: {', '.join(names) or 'none'}{why}"
+            if "nick" in body:
+                return f"renamed {member} to {body['nick']!r}{why}"
             return f"updated {member}{why}"
         if route == "/guilds/{guild_id}/members/{user_id}/roles/{role_id}":
             verb = "gave a role to" if method == "PUT" else "took a role from"

@@ -300,14 +300,20 @@ def _timestamp(value: Any) -> str:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        from importlib.metadata import version
-
         return version("vigie")
-    except Exception:  # not installed as a distribution (running from a checkout)
-        import bot
+    except PackageNotFoundError:
+        # Running from a checkout: the version is the one pyproject.toml declares.
+        import tomllib
+        from pathlib import Path
 
-        return str(getattr(bot, "__version__", "dev"))
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        try:
+            return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "dev"
 
 
 def _database_size(path: str) -> int:
