@@ -21,6 +21,7 @@ from bot import checks
 from bot.errors import UserError
 from bot.timers import Timer
 
+from .alerts import AlertsMixin
 from .deleter import BulkDeleter
 from .enforcer import CASE_MARK, UNBAN_TIMER, Enforcer
 from .engine import Engine, EngineError, Verdict
@@ -28,7 +29,7 @@ from .facts import message_facts, name_facts
 from .normalize import normalize
 from .raid import SpamWave
 from .store import Case, NewCase, PoliciesStore
-from .views import AlertButton, alert_buttons, alert_channel
+from .views import AlertButton
 
 if TYPE_CHECKING:
     from bot.app import Vigie
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 SECTION = "policies"
 
 
-class PoliciesCog(commands.Cog, name="policies"):
+class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
     """Automatic moderation by the server's rules; /policy test (moderators)."""
 
     policy = app_commands.Group(
@@ -157,6 +158,15 @@ class PoliciesCog(commands.Cog, name="policies"):
         if before.nick != after.nick and after.nick:
             self.check_name(after, after.nick)
 
+    @commands.Cog.listener()
+    async def on_user_update(self, before: discord.User, after: discord.User) -> None:
+        if before.name == after.name and before.global_name == after.global_name:
+            return
+        for guild in after.mutual_guilds:
+            member = guild.get_member(after.id)
+            if member is not None and member.nick is None:
+                self.check_name(member, after.global_name or after.name)
+
     def check_name(self, member: discord.Member, name: str) -> None:
         """Run the ``name`` rules on a nickname or username (join and change)."""
         guild = member.guild
@@ -249,110 +259,6 @@ class PoliciesCog(commands.Cog, name="policies"):
                     await method(*roles, reason=why[:512])
                 except discord.HTTPException as exc:
                     log.warning("policies: role change on %s failed: %s", member.id, exc)
-
-    async def _alert(
-        self,
-        member: discord.Member,
-        case: Case,
-        hit: Any,
-        message: discord.Message | None,
-        refused: str | None,
-    ) -> None:
-        guild = member.guild
-        channel = alert_channel(self.bot, guild)
-        if channel is None:
-            return
-        t = self.enforcer.t
-        embed = discord.Embed(title=t(guild, "alert.title", rule=case.rule or "-", number=case.number),
-                              colour=discord.Colour.orange())  # fmt: skip
-        embed.add_field(name=t(guild, "alert.member"), value=f"{member.mention} ({member.id})")
-        embed.add_field(name=t(guild, "alert.action"), value=case.kind)
-        embed.add_field(
-            name=t(guild, "alert.matched"),
-            value=f"{hit.trigger}: {hit.matched}"[:1024],
-            inline=False,
-        )
-        if message is not None:
-            embed.add_field(
-                name=t(guild, "alert.message"),
-                value=f"[{message.content[:200] or '-'}]({message.jump_url})",
-                inline=False,
-            )
-        if refused:
-            embed.add_field(name=t(guild, "alert.refused"), value=refused[:1024], inline=False)
-        labels = {a: t(guild, f"alert.{a}") for a in ("confirm", "undo", "escalate")}
-        await channel.send(embed=embed, view=alert_buttons(case.number, labels),
-                           allowed_mentions=discord.AllowedMentions.none())  # fmt: skip
-
-    async def _wave_alert(self, message: discord.Message, count: int) -> None:
-        guild = message.guild
-        channel = alert_channel(self.bot, guild) if guild else None
-        if channel is not None and guild is not None:
-            await channel.send(
-                self.enforcer.t(guild, "wave", count=count, channel=message.channel.mention)
-            )
-
-    # -- alert buttons ---------------------------------------------------------------------------
-    async def alert_action(
-        self, interaction: discord.Interaction[Any], action: str, number: int
-    ) -> None:
-        """Confirm, undo or escalate the case of an alert (moderators)."""
-        guild = interaction.guild
-        assert guild is not None and isinstance(interaction.user, discord.Member)
-        case = await self.store.case(guild.id, number)
-        if case is None:
-            raise UserError("policies.case_unknown", number=number)
-        t = self.enforcer.t
-        if action == "undo":
-            await self.undo(guild, case, interaction.user)
-        elif action == "escalate":
-            reports = self.bot.modlog.channel_for(guild, "reports")
-            if reports is not None:
-                managers = self.bot.configs.get(guild.id).get("roles.managers", []) or []
-                pings = " ".join(r.mention for r in guild.roles if checks.role_matches(r, managers))
-                text = t(
-                    guild,
-                    "escalated",
-                    number=number,
-                    moderator=interaction.user.mention,
-                    managers=pings,
-                )
-                embeds = interaction.message.embeds if interaction.message else []
-                await reports.send(
-                    text, embeds=embeds[:1], allowed_mentions=discord.AllowedMentions(roles=True)
-                )
-        done = t(guild, f"alert.done_{action}", moderator=interaction.user.display_name)
-        embeds = interaction.message.embeds if interaction.message else []
-        if embeds:
-            embed = embeds[0]
-            embed.set_footer(text=done)
-            await interaction.response.edit_message(embed=embed, view=None)
-        else:
-            await interaction.response.send_message(done, ephemeral=True)
-
-    async def undo(self, guild: discord.Guild, case: Case, actor: discord.Member) -> None:
-        """Lift a case's punishment if it still holds, pardon it, and give its points back."""
-        member = guild.get_member(case.user_id)
-        if case.kind == "timeout" and member is not None and member.is_timed_out():
-            checks.ensure_can_act(actor, member, "untimeout")
-            await member.timeout(None, reason=f"{CASE_MARK}{case.number} undone by {actor}")
-        elif case.kind in ("ban", "tempban"):
-            try:
-                await self.enforcer.unban(
-                    guild, discord.Object(case.user_id), actor, f"undo #{case.number}"
-                )
-            except UserError:
-                pass  # already unbanned by someone: nothing to undo
-        await self.pardon(guild, case)
-
-    async def pardon(self, guild: discord.Guild, case: Case) -> bool:
-        """Mark the case pardoned and take its points back; False if it already was."""
-        if await self.store.pardon(guild.id, case.number) is None:
-            return False
-        member = guild.get_member(case.user_id)
-        if case.points and member is not None:
-            await self.enforcer.add_points(guild, member, -case.points)
-        return True
 
     # -- timers ----------------------------------------------------------------------------------
     async def _on_unban_timer(self, timer: Timer) -> None:
