@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,6 +83,7 @@ class Vigie(commands.Bot):
         enabled_cogs: Collection[str] | None = None,
         guild_ready_timeout: float | None = None,
         sync_commands: bool = True,
+        before_setup: Callable[[Vigie], Any] | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -103,6 +105,8 @@ class Vigie(commands.Bot):
         ]
         self.failed_cogs: dict[str, str] = {}
         self.sync_commands = sync_commands
+        # Tests and the scene register stores, timer handlers or extra cogs before setup runs.
+        self.before_setup = before_setup
         # Documents may hold every feature's section, loaded here or not: validate them all.
         self.schemas = SchemaRegistry.discover(every_cog)
         self.configs = GuildConfigs(
@@ -142,6 +146,10 @@ class Vigie(commands.Bot):
     # -- start-up -------------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
+        if self.before_setup is not None:
+            result = self.before_setup(self)
+            if inspect.isawaitable(result):
+                await result
         await self.db.migrate("core", CORE_DIR / "migrations")
         for info in self.cog_infos:
             try:
@@ -183,6 +191,12 @@ class Vigie(commands.Bot):
                     exc_info=(type(cause), cause, cause.__traceback__),
                 )
                 self.failed_cogs[info.name] = f"{type(cause).__name__}: {cause}"
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        # Text commands are owner tools reached by mention: every other message (the hot path)
+        # skips the prefix parsing that commands.Bot would do for it.
+        if self.user is not None and self.user.id in message.raw_mentions:
+            await self.process_commands(message)
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.configs.load(guild.id)
