@@ -138,3 +138,13 @@ async def test_forget_member_anonymises_but_keeps_entries(world):
     assert (await store.get_suggestion(world.guild.id, 1)).author_id is None
     after = await world.bot.privacy.export_user(world.guild.id, alice.id)
     assert all(not rows for rows in after["data"]["feedback"].values())
+
+
+async def test_digest_timers_follow_the_config(world):
+    await asyncio.wait_for(world.bot.get_cog("feedback").digests_armed.wait(), 5)
+    await world.set_config("feedback:\n  digests:\n    weekly: false\n    hour: 7\n")
+    cog = world.bot.get_cog("feedback")
+    await cog.reports.ensure_schedule(world.guild.id)  # what on_config_changed does, awaited
+    pending = {t.key: t for t in await world.bot.timers.pending(world.guild.id, TIMER_KIND)}
+    assert set(pending) == {"month"}
+    assert pending["month"].due_at.hour == 7 and pending["month"].due_at.day == 1

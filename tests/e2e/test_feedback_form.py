@@ -157,3 +157,17 @@ async def test_form_in_french(world):
     opened, reply = await _send_form(alice, {"category": "produit", "rating": "5", "text": "Top"})
     assert opened.modal["title"] == world.t("feedback.form.title", locale="fr")
     assert reply.content == world.t("feedback.form.thanks", locale="fr", id=1)
+
+
+async def test_anonymous_refused_when_the_server_turns_it_off(world):
+    await world.set_config("feedback:\n  anonymous_allowed: false\n")
+    r = await world.member("alice").slash("feedback", anonymous=True)
+    reply = await r.response()
+    assert reply.modal is None and reply.ephemeral
+    assert reply.content == world.t("feedback.form.anonymous_off")
+
+
+async def test_feedback_switched_off(world):
+    await world.set_config("feedback:\n  enabled: false\n")
+    reply = await (await world.member("alice").slash("feedback")).response()
+    assert reply.content == world.t("feedback.disabled")
