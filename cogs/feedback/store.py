@@ -492,9 +492,11 @@ class FeedbackStore(Store):
             " WHERE guild_id = ? AND user_id = ? ORDER BY id",
             (guild_id, user_id),
         )
+        # votes in anonymous polls are left out for the same reason as anonymous entries
         ballots = await self.db.fetchall(
-            "SELECT poll_id, option, voted_at FROM feedback_poll_votes"
-            " WHERE guild_id = ? AND user_id = ? ORDER BY id",
+            "SELECT v.poll_id, v.option, v.voted_at FROM feedback_poll_votes v"
+            " JOIN feedback_polls p ON p.id = v.poll_id AND p.guild_id = v.guild_id"
+            " WHERE v.guild_id = ? AND v.user_id = ? AND p.anonymous = 0 ORDER BY v.id",
             (guild_id, user_id),
         )
         responses = await self.db.fetchall(

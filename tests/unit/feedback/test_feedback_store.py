@@ -80,6 +80,8 @@ async def test_poll_ballots_and_close_once(store):
     await store.vote_poll(G, multi, BOB, 0, NOW)
     assert await store.vote_poll(G, multi, BOB, 1, NOW) == {0, 1}
     assert await store.ballots(G, poll.id) == {BOB: {2}}
+    # a manager exporting BOB's data sees his public ballot, not the anonymous one
+    assert [b["poll_id"] for b in (await store.export_user(G, BOB))["poll_votes"]] == [poll.id]
     assert await store.close_poll(G, poll.id, NOW)
     assert not await store.close_poll(G, poll.id, NOW)
     assert (await store.get_poll(G, poll.id)).closed_at == NOW
