@@ -279,7 +279,10 @@ def main(argv: Any = None) -> int:
     if isinstance(argv, argparse.Namespace):
         argv = list(getattr(argv, "extra", None) or [])
 
-    parser = argparse.ArgumentParser(prog="python -m bot sandbox", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bot sandbox",
+        description="Run the local Discord and Vigie in one process and play the demo scene.",
+    )
     parser.add_argument("--keep-running", action="store_true", help="leave the sandbox and Vigie up")
     parser.add_argument("--database", help="SQLite file to use (default: a temporary one)")
     args = parser.parse_args(argv)

@@ -80,12 +80,22 @@ class AdminCog(commands.Cog, name="admin"):
 
     # -- /config -------------------------------------------------------------------------
     @config.command(name="show")
+    @app_commands.describe(section="Only this section (roles, channels, welcome...)")
     @checks.manager_only()
-    async def config_show(self, interaction: discord.Interaction) -> None:
+    async def config_show(
+        self, interaction: discord.Interaction, section: str | None = None
+    ) -> None:
         """Show the effective configuration of this server (Manage Server or a manager role)."""
         assert interaction.guild_id is not None
         cfg = self.bot.configs.get(interaction.guild_id)
-        text = render.dump_yaml(cfg.raw)
+        data: dict[str, Any] = cfg.raw
+        if section:
+            if section not in cfg.raw:
+                raise UserError(
+                    "admin.show_unknown_section", section=section, known=", ".join(cfg.raw)
+                )
+            data = {section: cfg.raw[section]}
+        text = render.dump_yaml(data)
         header = self.t(interaction, "admin.show_header", version=cfg.version)
         if cfg.file_managed:
             header += "\n" + self.t(
@@ -99,9 +109,17 @@ class AdminCog(commands.Cog, name="admin"):
             return
         # Too long for one message: a file reads better than a series of fragments.
         file = discord.File(io.BytesIO(text.encode()), filename="config-effective.yaml")
-        await interaction.response.send_message(
-            f"{header}\n{self.t(interaction, 'admin.show_attached')}", file=file, ephemeral=True
-        )
+        hint = self.t(interaction, "admin.show_attached", sections=", ".join(data))
+        await interaction.response.send_message(f"{header}\n{hint}", file=file, ephemeral=True)
+
+    @config_show.autocomplete("section")
+    async def _section_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        names = [k for k in self.bot.configs.get(interaction.guild_id).raw if current.lower() in k]
+        return [app_commands.Choice(name=n, value=n) for n in names[:25]]
 
     @config.command(name="export")
     @checks.manager_only()
@@ -126,6 +144,9 @@ class AdminCog(commands.Cog, name="admin"):
         """Replace the configuration with a YAML file, after a diff (Manage Server or manager role)."""
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
+        if self.bot.configs.get(guild_id).file_managed:
+            # Refused before the diff: a confirmation that can only fail would mislead.
+            raise UserError("config.file_managed", path=f"config/guilds/{guild_id}.yaml")
         if document.size > MAX_IMPORT_BYTES:
             raise UserError("admin.import_too_large", limit=MAX_IMPORT_BYTES // 1024)
         try:

@@ -26,13 +26,21 @@ async def _ask(actor, command: str, **options):
 
 
 async def test_show_and_export(world):
-    reply = await _reply(world.manager, "config show")
+    # One section fits in the message.
+    reply = await _reply(world.manager, "config show", section="roles")
     assert reply.ephemeral
-    text = reply.content
-    if reply.attachments:
-        text = reply.attachments[0][1].decode()
-    assert "managers:" in text and "Manager" in text
-    assert world.t("admin.show_header", version=0) in reply.content
+    assert reply.content.startswith(world.t("admin.show_header", version=0))
+    assert yaml.safe_load(reply.content.split("```yaml\n", 1)[1].rsplit("```", 1)[0]) == {
+        "roles": {"managers": ["Manager"], "moderators": ["Moderator"]}
+    }
+    # The whole effective config (every feature's defaults) comes as a file.
+    reply = await _reply(world.manager, "config show")
+    [(filename, data)] = reply.attachments
+    effective = yaml.safe_load(data)
+    assert effective["roles"]["managers"] == ["Manager"] and "admin" in effective
+    assert effective == world.bot.configs.get(world.guild.id).raw
+    reply = await _reply(world.manager, "config show", section="nope")
+    assert reply.content.startswith(world.t("admin.show_unknown_section", section="nope", known="")[:30])
     # Export gives the guild's own document (not the defaults) as a YAML file.
     await world.set_config("locale: fr\n")
     reply = await _reply(world.manager, "config export")
@@ -134,3 +142,19 @@ async def test_french_locale_answers_in_french(world):
     refused = await _reply(world.member("zoe"), "config show")
     assert refused.content == world.t("errors.not_manager", locale="fr")
     assert refused.content != world.t("errors.not_manager", locale="en")
+
+
+async def test_a_file_managed_guild_is_read_only_from_discord(world):
+    path = world.config_dir / "guilds" / f"{world.guild.id}.yaml"
+    path.parent.mkdir()
+    path.write_text("locale: fr\n", encoding="utf-8")
+    await world.bot.configs.load(world.guild.id)
+    managed = world.t("config.file_managed", locale="fr", path=f"config/guilds/{path.name}")
+    reply = await _reply(world.manager, "config show", section="locale")
+    assert world.t("admin.show_file_managed", locale="fr", path=f"config/guilds/{path.name}") in reply.content
+    reply = await _reply(world.manager, "config set", key="locale", value="en")
+    assert reply.content == managed
+    reply = await _reply(world.manager, "config import", document=("x.yaml", b"locale: en\n"))
+    assert reply.content == managed and not reply.components
+    assert world.bot.configs.get(world.guild.id).locale == "fr"
+    assert await world.bot.configs.versions(world.guild.id) == []
