@@ -61,6 +61,7 @@ class CasesCog(commands.Cog, name="policies-cases"):
 
     @case.command(name="show", description="Show one case (moderators).")
     @checks.moderator_only()
+    @app_commands.describe(number="The case number")
     async def case_show(self, interaction: discord.Interaction[Any], number: int) -> None:
         """Show case ``number`` (moderators)."""
         guild = interaction.guild
@@ -85,6 +86,7 @@ class CasesCog(commands.Cog, name="policies-cases"):
 
     @case.command(name="reason", description="Change the reason of a case (moderators).")
     @checks.moderator_only()
+    @app_commands.describe(number="The case number", reason="The new reason")
     async def case_reason(
         self, interaction: discord.Interaction[Any], number: int, reason: str
     ) -> None:
@@ -101,6 +103,7 @@ class CasesCog(commands.Cog, name="policies-cases"):
         name="pardon", description="Pardon a case: its points are taken back (moderators)."
     )
     @checks.moderator_only()
+    @app_commands.describe(number="The case number")
     async def case_pardon(self, interaction: discord.Interaction[Any], number: int) -> None:
         """Pardon a case (moderators)."""
         guild = interaction.guild
@@ -114,6 +117,7 @@ class CasesCog(commands.Cog, name="policies-cases"):
 
     @app_commands.command(name="history", description="A member's moderation history (moderators).")
     @checks.moderator_only()
+    @app_commands.describe(member="The member or user")
     async def history(self, interaction: discord.Interaction[Any], member: discord.User) -> None:
         """Cases and points of a member (moderators)."""
         guild = interaction.guild

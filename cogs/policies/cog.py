@@ -288,6 +288,7 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
         description="Which rules would fire on a text, and what would be done (moderators).",
     )
     @checks.moderator_only()
+    @app_commands.describe(text="A message to check against the rules")
     async def policy_test(self, interaction: discord.Interaction[Any], text: str) -> None:
         """Explain the rules on ``text``; nothing is done (moderators)."""
         guild = interaction.guild

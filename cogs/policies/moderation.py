@@ -107,6 +107,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         name="warn", description="Warn a member: a DM, a case and points (moderators)."
     )
     @checks.moderator_only()
+    @app_commands.describe(member="The member to warn", reason="Why (sent to them by DM)")
     async def warn(
         self, interaction: discord.Interaction[Any], member: discord.Member, reason: str
     ) -> None:
@@ -121,6 +122,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         name="note", description="Add a private note to a member's history (moderators)."
     )
     @checks.moderator_only()
+    @app_commands.describe(member="The member", text="The note (never shown to them)")
     async def note(
         self, interaction: discord.Interaction[Any], member: discord.Member, text: str
     ) -> None:
@@ -131,6 +133,11 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         name="timeout", description="Time a member out, up to 28 days (moderators)."
     )
     @checks.moderator_only()
+    @app_commands.describe(
+        member="The member to time out",
+        duration="How long, e.g. 10m, 2h, 7d (under 28 days)",
+        reason="Why (sent to them by DM)",
+    )
     async def timeout(
         self,
         interaction: discord.Interaction[Any],
@@ -146,6 +153,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
 
     @app_commands.command(name="untimeout", description="Lift a member's timeout (moderators).")
     @checks.moderator_only()
+    @app_commands.describe(member="The member whose timeout ends now", reason="Why")
     async def untimeout(
         self,
         interaction: discord.Interaction[Any],
@@ -168,6 +176,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
 
     @app_commands.command(name="kick", description="Kick a member (moderators).")
     @checks.moderator_only()
+    @app_commands.describe(member="The member to kick", reason="Why (sent to them by DM)")
     async def kick(
         self,
         interaction: discord.Interaction[Any],
@@ -183,6 +192,11 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
     )
     @app_commands.choices(purge=PURGE_CHOICES)
     @checks.moderator_only()
+    @app_commands.describe(
+        user="The member or user to ban",
+        reason="Why (sent to them by DM)",
+        purge="How much of their recent messages to delete",
+    )
     async def ban(
         self, interaction: discord.Interaction[Any], user: discord.User, reason: str | None = None,
         purge: app_commands.Choice[str] | None = None,
@@ -202,6 +216,11 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         description="Ban for a while; lifted on time, even across restarts (moderators).",
     )
     @checks.moderator_only()
+    @app_commands.describe(
+        user="The member or user to ban",
+        duration="How long, e.g. 1d, 7d",
+        reason="Why (sent to them by DM)",
+    )
     async def tempban(
         self,
         interaction: discord.Interaction[Any],
@@ -215,6 +234,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
 
     @app_commands.command(name="unban", description="Lift a ban (moderators).")
     @checks.moderator_only()
+    @app_commands.describe(user="The banned user", reason="Why")
     async def unban(
         self, interaction: discord.Interaction[Any], user: discord.User, reason: str | None = None
     ) -> None:
@@ -237,6 +257,13 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         description="Delete recent messages, by member, text, bots or links (moderators).",
     )
     @checks.moderator_only()
+    @app_commands.describe(
+        count="How many messages to look at (newest first)",
+        member="Only this member's messages",
+        text="Only messages containing this text",
+        bots="Only messages from bots",
+        links="Only messages with links",
+    )
     async def purge(
         self, interaction: discord.Interaction[Any], count: app_commands.Range[int, 1, PURGE_MAX],
         member: discord.User | None = None, text: str | None = None, bots: bool = False, links: bool = False,
@@ -289,6 +316,10 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         name="slowmode", description="Set the slow mode of a channel; 0s turns it off (moderators)."
     )
     @checks.moderator_only()
+    @app_commands.describe(
+        duration="Seconds between two messages, e.g. 10s, 1m; 0s turns it off",
+        channel="The channel (default: this one)",
+    )
     async def slowmode(
         self,
         interaction: discord.Interaction[Any],
@@ -347,6 +378,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         name="lock", description="Stop members from writing in a channel (moderators)."
     )
     @checks.moderator_only()
+    @app_commands.describe(channel="The channel (default: this one)", reason="Why")
     async def lock(
         self,
         interaction: discord.Interaction[Any],
@@ -360,6 +392,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         name="unlock", description="Let members write in a locked channel again (moderators)."
     )
     @checks.moderator_only()
+    @app_commands.describe(channel="The channel (default: this one)")
     async def unlock(
         self, interaction: discord.Interaction[Any], channel: discord.TextChannel | None = None
     ) -> None:
