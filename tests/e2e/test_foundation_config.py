@@ -131,6 +131,10 @@ async def test_set_bad_key_or_bad_value_is_explained_and_changes_nothing(world):
     assert "roles.nope" in reply.content.split("\n", 1)[1]
     reply = await _reply(world.manager, "config set", key="roles.managers", value="12")
     assert world.t("admin.set_invalid", setting="roles.managers") in reply.content
+    # The admin commands cannot switch themselves off.
+    reply = await _reply(world.manager, "config set", key="admin.enabled", value="false")
+    assert world.t("admin.set_invalid", setting="admin.enabled") in reply.content
+    assert "admin.enabled: the admin commands cannot be disabled" in reply.content
     after = world.bot.configs.get(world.guild.id)
     assert after.version == before.version and after.raw == before.raw
 
