@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.guild_config import ConfigInvalid
+
 INBOX_CONFIG = "feedback:\n  channels:\n    inbox: feedback\n"
 
 
@@ -171,3 +173,24 @@ async def test_feedback_switched_off(world):
     await world.set_config("feedback:\n  enabled: false\n")
     reply = await (await world.member("alice").slash("feedback")).response()
     assert reply.content == world.t("feedback.disabled")
+
+
+async def _refused(world, document: str) -> str:
+    try:
+        await world.set_config(document)
+    except ConfigInvalid as error:
+        return "\n".join(str(e) for e in error.errors)
+    raise AssertionError("an invalid feedback section was stored")
+
+
+async def test_invalid_feedback_config_is_refused_with_its_key_path(world):
+    text = await _refused(world, "feedback:\n  polls:\n    default_duration: soon\n")
+    assert "feedback.polls.default_duration" in text
+    # a semantic error (what the JSON Schema cannot say) also names its key path
+    text = await _refused(
+        world,
+        "feedback:\n  surveys:\n    s:\n      title: S\n      questions:\n"
+        "        - {id: a, type: choice, prompt: Pick, options: [One]}\n",
+    )
+    assert "feedback.surveys.s.questions.0.options" in text
+    assert world.bot.configs.get(world.guild.id).version == 0
