@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +54,19 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         self.games = games
         self.running: dict[int, RunningGame] = {}
         self._shipped: dict[str, tuple[float, TriviaList]] = {}
+        self.closing = False
 
     async def cog_unload(self) -> None:
+        # Shutting down: games end now, are recorded, and say nothing (the connection is going).
+        self.closing = True
+        tasks = []
         for running in list(self.running.values()):
-            running.game.stop()
+            running.game.end_reason = running.game.end_reason or "shutdown"
             running.answered.set()
             if running.task is not None:
                 running.task.cancel()
+                tasks.append(running.task)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _t(self, target: Any, key: str, **fields: Any) -> str:
         return self.bot.i18n.t(self.bot.i18n.locale_for(target), key, **fields)
@@ -87,6 +93,11 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         return found
 
     async def load_list(self, guild_id: int, name: str) -> TriviaList:
+        """The list ``name`` (uploaded here first, else shipped), named by that key: scores and
+        /trivia start use the key, whatever title the file gives itself."""
+        return replace(await self._find_list(guild_id, name), name=name)
+
+    async def _find_list(self, guild_id: int, name: str) -> TriviaList:
         if not LIST_NAME.match(name):
             raise UserError("games.trivia.unknown_list", name=name[:64])
         stored = await self.games.store.uploaded_list(guild_id, name)
@@ -352,7 +363,7 @@ class TriviaCog(commands.Cog, name="games_trivia"):
             game.stop()
         finally:
             self.running.pop(channel.id, None)
-            await self._finish(running)
+            await self._finish(running, announce=not self.closing)
 
     async def _close_question(self, running: RunningGame) -> None:
         game, guild, channel = running.game, running.guild, running.channel
@@ -388,7 +399,7 @@ class TriviaCog(commands.Cog, name="games_trivia"):
             if up is not None:
                 self.games.spawn(self.games.level_up(guild, up, channel))
 
-    async def _finish(self, running: RunningGame) -> None:
+    async def _finish(self, running: RunningGame, announce: bool = True) -> None:
         game, guild, channel = running.game, running.guild, running.channel
         ranking = game.ranking()
         players = {u: p for u, p in ranking if u != BOT_PLAYER}
@@ -403,9 +414,6 @@ class TriviaCog(commands.Cog, name="games_trivia"):
             lines.append(self._t(guild, "games.trivia.no_scores"))
         elif winner is not None:
             lines.append(self._t(guild, "games.trivia.winner", user=f"<@{winner}>"))
-        await _quietly(
-            channel.send("\n".join(lines)[:2000], allowed_mentions=discord.AllowedMentions.none())
-        )
         try:
             await self.games.store.end_session(
                 guild.id,
@@ -418,6 +426,12 @@ class TriviaCog(commands.Cog, name="games_trivia"):
             )
         except Exception:
             log.exception("could not record trivia session %s", running.session_id)
+        if not announce:
+            return
+        # Sent after recording, so whoever reads this message finds the scores stored.
+        await _quietly(
+            channel.send("\n".join(lines)[:2000], allowed_mentions=discord.AllowedMentions.none())
+        )
         for user in players:
             self.bot.dispatch("analytics_event", guild.id, "game_player", user_id=user, value=1)
 
