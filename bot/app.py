@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -123,6 +124,9 @@ class Vigie(commands.Bot):
         self.modlog = ModLog(self)
         self.privacy = Privacy()
         self._batches: list[BatchWriter] = []
+        self._event_tasks: set[asyncio.Task[Any]] = set()
+        # How long close() lets running listeners finish before the database goes away.
+        self.close_grace = 2.0
 
     # -- services for cogs ----------------------------------------------------------------------
 
@@ -209,8 +213,25 @@ class Vigie(commands.Bot):
             return
         log.error("text command %s failed", context.command, exc_info=exception)
 
+    def _schedule_event(
+        self,
+        coro: Callable[..., Coroutine[Any, Any, Any]],
+        event_name: str,
+        *args: Any,
+        **kwargs: Any,
+    ) -> asyncio.Task[Any]:
+        # Tracked so that close() can let listeners finish their database work first.
+        task = super()._schedule_event(coro, event_name, *args, **kwargs)
+        self._event_tasks.add(task)
+        task.add_done_callback(self._event_tasks.discard)
+        return task
+
     async def close(self) -> None:
         await self.timers.stop()
+        current = asyncio.current_task()
+        running = [t for t in self._event_tasks if t is not current and not t.done()]
+        if running:
+            await asyncio.wait(running, timeout=self.close_grace)
         for writer in self._batches:
             try:
                 await writer.close()
