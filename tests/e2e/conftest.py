@@ -26,14 +26,15 @@ Fixture API (feature e2e tests use this; keep it stable)
 - ``await world.restart(before_setup=None)`` stops Vigie cleanly and starts a fresh one on the
   same database, config dir and sandbox; waits until it is ready again.
 - ``await world.stop()`` / ``await world.start(before_setup=None)`` for finer control.
-- ``world.logs``         every log record of the run (``logging.LogRecord``), all loggers;
+- ``world.logs``         every log record of the run (``logging.LogRecord``), all loggers, at
+  INFO and above (``make_world(log_level="DEBUG")`` for everything);
   ``world.log_text()`` the formatted lines, tracebacks included.
 - ``world.startup_seconds`` how long the last start took (bot constructed -> ready + synced).
 - ``world.t(key, locale="en", **fields)`` the bot's catalogue, to assert on exact texts.
 
 ``make_world`` (async fixture) — a factory for worlds with options, for tests that need them:
 ``w = await make_world(rate_limits="discord", start=True, faults=lambda sb: ..., before_setup=...,
-config="locale: fr\n")``. ``faults(sb)`` runs before the bot connects (faults pre-set);
+config="locale: fr\n", log_level="DEBUG")``. ``faults(sb)`` runs before the bot connects (faults pre-set);
 ``before_setup(bot)`` (sync or async) runs after ``Vigie`` is built and before its
 ``setup_hook`` (register a test store, a timer handler, an extra cog). Every world it made is
 stopped and closed at teardown.
@@ -193,7 +194,9 @@ async def make_world(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Wo
     root = logging.getLogger()
     previous_level = root.level
     root.addHandler(capture)
-    root.setLevel(logging.DEBUG)
+    # INFO by default: aiosqlite and discord.py at DEBUG log every query and frame, which
+    # slows the bot down; a test that needs everything asks make_world(log_level="DEBUG").
+    root.setLevel(logging.INFO)
     stacks: list[tuple[World, Sandbox]] = []
 
     async def make(
@@ -203,7 +206,10 @@ async def make_world(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Wo
         faults: Callable[[Sandbox], None] | None = None,
         before_setup: Hook | None = None,
         config: str | None = None,
+        log_level: str = "INFO",
     ) -> World:
+        if logging.getLevelName(log_level) < root.level:
+            root.setLevel(log_level)
         sb = Sandbox(rate_limits=rate_limits, owner="olivia")
         await sb.__aenter__()
         world = World(sb, tmp_path / f"world{len(stacks)}", capture)

@@ -204,7 +204,7 @@ async def test_403_on_an_action_gives_a_clear_message(make_world):
 
 
 async def test_the_token_never_appears_in_any_log_line(make_world):
-    world = await make_world(before_setup=add_probe)
+    world = await make_world(before_setup=add_probe, log_level="DEBUG")
     token = world.sb.application.token
     zoe = world.member("zoe")
     # A run with successes, refusals, a Discord error, a resume and a restart.
