@@ -6,6 +6,7 @@ falls back to English and is logged once.
 
 from __future__ import annotations
 
+import functools
 import logging
 import string
 from collections.abc import Iterable
@@ -22,6 +23,18 @@ FALLBACK = "en"
 
 def normalize_locale(value: object) -> str:
     """``fr-FR``, ``Locale.french``, ``FR`` -> ``fr``; unknown -> ``en``."""
+    try:
+        return _normalize_cached(value)
+    except TypeError:  # unhashable: not worth caching
+        return _normalize(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _normalize_cached(value: object) -> str:
+    return _normalize(value)
+
+
+def _normalize(value: object) -> str:
     raw = str(getattr(value, "value", value) or "").lower()
     base = raw.split("-")[0].split("_")[0]
     return base if base in LOCALES else FALLBACK
@@ -96,10 +109,14 @@ class Catalogue:
         text = self.messages.get(loc, {}).get(key)
         if text is not None:
             return text
+        fallback = self.messages[FALLBACK].get(key)
         if (loc, key) not in self._warned:
             self._warned.add((loc, key))
-            log.warning("message %s missing in locale %s; using %s", key, loc, FALLBACK)
-        return self.messages[FALLBACK].get(key)
+            if fallback is None:
+                log.warning("unknown message key %s (shown as is)", key)
+            else:
+                log.warning("message %s missing in locale %s; using %s", key, loc, FALLBACK)
+        return fallback
 
     def t(self, locale: str | None, key: str, **fields: Any) -> str:
         """Translate and format ``key``; an unknown key returns the key itself."""
