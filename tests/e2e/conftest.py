@@ -45,7 +45,7 @@ show")``, ``r = ...; await r.response()``, ``await actor.click(record, "Apply")`
 
 from __future__ import annotations
 
-import inspect
+import functools
 import logging
 import shutil
 import time
@@ -63,6 +63,9 @@ CHANNELS = ["general", "modlog", "reports", "welcome", "rules", "feedback", "sup
             "announcements"]
 ROLES = ["Moderator", "Manager"]
 READY_TIMEOUT = 10.0
+# libyaml when present: the pure-Python parser costs ~0.1 s per world on a busy machine.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 SYNC_ROUTE = "/applications/{application_id}/guilds/{guild_id}/commands"
 
 Hook = Callable[[Any], Awaitable[None] | None]
@@ -79,27 +82,25 @@ class _Capture(logging.Handler):
         self.records.append(record)
 
 
+@functools.cache
+def _demo_defaults(source: str) -> str:
+    """default.yaml with the demo guild's roles and channels (cached: parsed once per run)."""
+    defaults = yaml.load(source, Loader=_Loader)
+    defaults.setdefault("roles", {}).update(managers=["Manager"], moderators=["Moderator"])
+    defaults.setdefault("channels", {}).update(modlog="modlog", reports="reports")
+    return yaml.dump(defaults, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+
+
 def prepare_config_dir(target: Path) -> Path:
     """A copy of ``config/`` (defaults only) with the demo guild's roles and channels."""
     target.mkdir(parents=True, exist_ok=True)
-    defaults = yaml.safe_load((REPO / "config" / "default.yaml").read_text(encoding="utf-8"))
-    defaults.setdefault("roles", {}).update(managers=["Manager"], moderators=["Moderator"])
-    defaults.setdefault("channels", {}).update(modlog="modlog", reports="reports")
-    (target / "default.yaml").write_text(
-        yaml.safe_dump(defaults, sort_keys=False, allow_unicode=True), encoding="utf-8"
-    )
+    source = (REPO / "config" / "default.yaml").read_text(encoding="utf-8")
+    (target / "default.yaml").write_text(_demo_defaults(source), encoding="utf-8")
     for extra in ("examples", "trivia"):
+        # Copied, not linked: a test may add files there without touching the repository.
         if (REPO / "config" / extra).is_dir():
             shutil.copytree(REPO / "config" / extra, target / extra, dirs_exist_ok=True)
     return target
-
-
-async def _call(hook: Hook | None, arg: Any) -> None:
-    if hook is None:
-        return
-    result = hook(arg)
-    if inspect.isawaitable(result):
-        await result
 
 
 class World:
