@@ -108,7 +108,7 @@ class AlertsMixin:
         member = guild.get_member(case.user_id)
         if case.kind == "timeout" and member is not None and member.is_timed_out():
             checks.ensure_can_act(actor, member, "untimeout")
-            await member.timeout(None, reason=f"{CASE_MARK}{case.number} undone by {actor}")
+            await member.timeout(None, reason=f"{CASE_MARK}: case #{case.number} undone by {actor}")
         elif case.kind in ("ban", "tempban"):
             try:
                 await self.enforcer.unban(

@@ -23,7 +23,7 @@ from bot.timers import Timer
 
 from .alerts import AlertsMixin
 from .deleter import BulkDeleter
-from .enforcer import CASE_MARK, UNBAN_TIMER, Enforcer
+from .enforcer import UNBAN_TIMER, Enforcer
 from .engine import Engine, EngineError, Verdict
 from .facts import message_facts, name_facts
 from .normalize import normalize
@@ -270,8 +270,7 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
             ban = await guild.fetch_ban(user)
         except discord.NotFound:
             return  # unbanned by hand already: nothing to do
-        mark = f"{CASE_MARK}{timer.payload.get('case')}:"
-        if not (ban.reason or "").startswith(mark):
+        if ban.reason != timer.payload.get("reason"):
             return  # banned again by someone else since: their decision stands
         try:
             await self.enforcer.unban(

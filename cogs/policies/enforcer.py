@@ -26,15 +26,15 @@ log = logging.getLogger(__name__)
 
 UNBAN_TIMER = "policies_unban"
 TIMEOUT_TIMER = "policies_timeout_end"
-CASE_MARK = "Vigie case #"
+CASE_MARK = "Vigie"
 # A member punished moments ago by a rule is not punished again for the next copies of a burst.
 REPEAT_GRACE = 30.0
 _RANK = {"warn": 1, "timeout": 2, "kick": 3, "ban": 4, "tempban": 4}
 
 
-def audit_reason(number: int, reason: str | None) -> str:
-    """The audit-log reason; the case mark lets timers recognise their own bans."""
-    return f"{CASE_MARK}{number}: {reason or '-'}"[:512]
+def audit_reason(kind: str, reason: str | None) -> str:
+    """The audit-log reason, unique per action (timers recognise their own bans by it)."""
+    return f"{CASE_MARK} {kind} {time.time_ns() % 10**12}: {reason or '-'}"[:512]
 
 
 class Enforcer:
@@ -122,43 +122,46 @@ class Enforcer:
             message_id=message_id,
             points=points,
         )
-        case = await self.store.open_case(guild.id, new)
+        # The audit reason is unique to this action: the tempban timer compares it with the
+        # ban it finds, so a ban a human placed since (another reason) is never lifted by us.
+        why = audit_reason(kind, reason or rule)
         announced = False
         dm_on = bool(self.section(guild.id).get("dm_members", True))
         if notify and dm_on and kind != "note":
-            announced = await self.dm(target, self._announcement(guild, case))
+            announced = await self.dm(target, self._announcement(guild, new))
         try:
-            await self._call(guild, target, kind, case, purge)
+            await self._call(guild, target, kind, new.duration, purge, why)
         except discord.HTTPException as exc:
             if announced:
                 await self.dm(target, self.t(guild, "dm.correction", server=guild.name))
-            await self.store.pardon(guild.id, case.number)
             log.warning("policies: %s of %s failed in guild %s: %s", kind, target.id, guild.id, exc)
             raise UserError("policies.action_failed", action=kind, error=str(exc)[:200]) from exc
-        await self._after(guild, target, case)
+        # Written only once Discord accepted the action: a refusal leaves no case behind.
+        case = await self.store.open_case(guild.id, new)
+        await self._after(guild, target, case, why)
         return case
 
-    def _announcement(self, guild: discord.Guild, case: Case) -> str:
+    def _announcement(self, guild: discord.Guild, case: NewCase) -> str:
         reason = case.reason or case.rule or self.t(guild, "no_reason")
         duration = format_duration(case.duration) if case.duration else ""
         return self.t(guild, f"dm.{case.kind}", server=guild.name, reason=reason, duration=duration)
 
+    @staticmethod
     async def _call(
-        self, guild: discord.Guild, target: Any, kind: str, case: Case, purge: int
+        guild: discord.Guild, target: Any, kind: str, duration: int | None, purge: int, why: str
     ) -> None:
-        why = audit_reason(case.number, case.reason or case.rule)
         if kind == "timeout":
-            await target.timeout(timedelta(seconds=case.duration or 3600), reason=why)
+            await target.timeout(timedelta(seconds=duration or 3600), reason=why)
         elif kind == "kick":
             await target.kick(reason=why)
         elif kind in ("ban", "tempban"):
             await guild.ban(target, reason=why, delete_message_seconds=min(purge, 7 * 86400))
 
-    async def _after(self, guild: discord.Guild, target: Any, case: Case) -> None:
+    async def _after(self, guild: discord.Guild, target: Any, case: Case, why: str) -> None:
         if case.kind == "tempban" and case.expires_at:
             due = datetime.fromtimestamp(case.expires_at, UTC)
             await self.bot.timers.schedule(
-                guild.id, UNBAN_TIMER, due, {"user_id": target.id, "case": case.number},
+                guild.id, UNBAN_TIMER, due, {"user_id": target.id, "case": case.number, "reason": why},
                 key=str(target.id),
             )  # fmt: skip
         if case.kind in ("ban", "kick"):
@@ -210,14 +213,13 @@ class Enforcer:
         perms = guild.me.guild_permissions
         if not (perms.ban_members or perms.administrator):
             raise UserError("errors.bot_missing_permission", permission="ban members")
+        try:
+            await guild.unban(user, reason=audit_reason("unban", reason))
+        except discord.NotFound as exc:
+            raise UserError("policies.not_banned") from exc
         case = await self.store.open_case(
             guild.id, NewCase("unban", user.id, actor.id if actor else None, reason=reason)
         )
-        try:
-            await guild.unban(user, reason=audit_reason(case.number, reason))
-        except discord.NotFound as exc:
-            await self.store.pardon(guild.id, case.number)
-            raise UserError("policies.not_banned") from exc
         await self.bot.timers.cancel(guild.id, UNBAN_TIMER, str(user.id))
         await self.bot.modlog.write(
             guild, "policies.modlog.case", number=case.number, kind="unban",

@@ -122,6 +122,7 @@ async def test_failed_ban_after_dm_sends_a_correction(policed):
     assert dms[0].startswith("You were banned from Vigie Demo")
     assert dms[1].startswith("Please ignore my previous message")
     assert alice.id not in world.guild.bans
+    assert cases(world) == []  # nothing half-written
 
 
 async def test_tempban_expiring_while_down_is_lifted_at_start(policed):
@@ -141,6 +142,7 @@ async def test_tempban_expiring_while_down_is_lifted_at_start(policed):
     await world.start()
     await world.sb.wait_for_request("DELETE", BAN, timeout=10)
     assert alice.id not in world.guild.bans
+    await world.sb.wait_for_message("#modlog", where=lambda m: "unban of" in m["content"])
     assert [c["kind"] for c in cases(world)] == ["tempban", "unban"]
 
 
