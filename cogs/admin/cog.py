@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 256 * 1024
 # Error lists and diffs are cut at this many lines in a message; the rest is counted.
 MAX_LISTED = 25
+# Room left for the errors in a 2000-character message, after the header line.
+MAX_ERRORS_CHARS = 1500
 MANAGER_PERMS = discord.Permissions(manage_guild=True)
 
 
@@ -56,9 +58,17 @@ class AdminCog(commands.Cog, name="admin"):
         return self.bot.i18n.t(self.bot.i18n.locale_for(interaction), key, **fields)
 
     def _errors_text(self, interaction: discord.Interaction, errors: list[Any]) -> str:
-        lines = [str(e) for e in errors[:MAX_LISTED]]
-        if len(errors) > MAX_LISTED:
-            lines.append(self.t(interaction, "admin.more_lines", count=len(errors) - MAX_LISTED))
+        """The errors, one per line, as many as fit in a message; the rest are counted."""
+        lines: list[str] = []
+        size = 0
+        for error in errors[:MAX_LISTED]:
+            line = str(error)[:300]
+            if size + len(line) > MAX_ERRORS_CHARS:
+                break
+            lines.append(line)
+            size += len(line) + 1
+        if len(lines) < len(errors):
+            lines.append(self.t(interaction, "admin.more_lines", count=len(errors) - len(lines)))
         return render.code_block("\n".join(lines), lang="")
 
     def _confirm_view(
@@ -150,7 +160,7 @@ class AdminCog(commands.Cog, name="admin"):
         if document.size > MAX_IMPORT_BYTES:
             raise UserError("admin.import_too_large", limit=MAX_IMPORT_BYTES // 1024)
         try:
-            text = (await document.read()).decode("utf-8")
+            text = (await document.read()).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise UserError("admin.import_not_text") from exc
         errors = self.bot.configs.validate_document(text, document.filename)
@@ -168,13 +178,23 @@ class AdminCog(commands.Cog, name="admin"):
                 self.t(interaction, "admin.import_same"), ephemeral=True
             )
             return
+        base_version = self.bot.configs.get(guild_id).version
         diff = render.unified_diff(current, text, old_name="current", new_name=document.filename)
         page = render.paginate(diff)[0]
         shown = page if page == diff else page + "\n…"
 
         async def apply(click: discord.Interaction) -> None:
+            if self.bot.configs.get(guild_id).version != base_version:
+                # Someone changed the config after this diff was shown: applying now would
+                # silently undo their change.
+                await click.response.edit_message(
+                    content=self.t(click, "admin.import_stale"), view=None
+                )
+                return
             try:
-                version = await self.bot.configs.set_document(guild_id, text, click.user.id)
+                version = await self.bot.configs.set_document(
+                    guild_id, text, click.user.id, filename=document.filename
+                )
             except ConfigInvalid as exc:
                 # Validated a moment ago; another manager may have changed a shared default.
                 await click.response.edit_message(

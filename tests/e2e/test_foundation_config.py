@@ -73,17 +73,28 @@ async def test_import_valid_shows_a_diff_and_applies_a_new_version_on_confirm(wo
     update = await (await world.manager.click(r, world.t("admin.button_cancel"))).response(timeout=5)
     assert update.content == world.t("admin.cancelled")
     assert world.bot.configs.get(world.guild.id).version == 1
+    # A diff that went stale (someone changed the config meanwhile) is not applied.
+    r, _ = await _ask(world.manager, "config import", document=("new.yaml", b"locale: fr\n"))
+    await world.set_config("locale: en\ntimezone: UTC\n")
+    update = await (await world.manager.click(r, world.t("admin.button_apply"))).response(timeout=5)
+    assert update.content == world.t("admin.import_stale")
+    assert world.bot.configs.get(world.guild.id).version == 2
+    await world.set_config("locale: en\n")
     upload = ("new.yaml", b"locale: fr\ntimezone: Europe/Paris\n")
     r, reply = await _ask(world.manager, "config import", document=upload)
     assert "-locale: en" in reply.content and "+locale: fr" in reply.content
     assert "+timezone: Europe/Paris" in reply.content
     # Nothing is applied before the confirmation.
-    assert world.bot.configs.get(world.guild.id).version == 1
+    assert world.bot.configs.get(world.guild.id).version == 3
     click = await world.manager.click(r, world.t("admin.button_apply"))
     update = await click.response(timeout=5)
     config = world.bot.configs.get(world.guild.id)
-    assert config.version == 2 and config.locale == "fr" and config.timezone == "Europe/Paris"
-    assert world.t("admin.import_applied", version=2, locale="fr") in update.content
+    assert config.version == 4 and config.locale == "fr" and config.timezone == "Europe/Paris"
+    assert world.t("admin.import_applied", version=4, locale="fr") in update.content
+    # The mod log says who imported what version.
+    modlog = world.guild.channel("modlog")
+    line = await world.sb.wait_for_message(modlog, where=lambda m: "version 4" in m["content"])
+    assert world.manager.mention in line["content"]
 
 
 async def test_rollback_restores_the_previous_version(world):
