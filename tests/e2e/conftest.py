@@ -2,7 +2,8 @@
 
 Fixture API (feature e2e tests use this; keep it stable)
 --------------------------------------------------------
-``world`` (async fixture) — a running world, ready in well under a second:
+``world`` (async fixture) — a running world (about 0.5 s to start on an idle machine; most of
+it is the bot building its catalogue and validating the defaults):
 
 - ``world.sb``           the :class:`sandbox.Sandbox` (relaxed rate limits: headers sent,
                          buckets high; ``make_world(rate_limits="discord")`` for Discord's own
@@ -12,7 +13,7 @@ Fixture API (feature e2e tests use this; keep it stable)
                          ``games``, ``announcements``; roles ``Moderator`` and ``Manager`` below
                          the bot's role; the bot is in it with Administrator.
 - ``world.bot``          the running :class:`bot.app.Vigie` (``None`` while stopped).
-- ``world.db_path``      the SQLite file (``tmp_path / "vigie.db"``).
+- ``world.db_path``      the SQLite file (``tmp_path / "world0" / "vigie.db"``).
 - ``world.config_dir``   a temporary config dir: a copy of ``config/default.yaml`` in which
                          ``roles.managers: [Manager]``, ``roles.moderators: [Moderator]``,
                          ``channels.modlog: modlog`` and ``channels.reports: reports`` are set
@@ -30,11 +31,13 @@ Fixture API (feature e2e tests use this; keep it stable)
   INFO and above (``make_world(log_level="DEBUG")`` for everything);
   ``world.log_text()`` the formatted lines, tracebacks included.
 - ``world.startup_seconds`` how long the last start took (bot constructed -> ready + synced).
-- ``world.t(key, locale="en", **fields)`` the bot's catalogue, to assert on exact texts.
+- ``world.t(message_key, locale="en", **fields)`` the bot's catalogue, to assert on exact
+  texts (the key is positional, so a placeholder may be called ``key``).
 
 ``make_world`` (async fixture) — a factory for worlds with options, for tests that need them:
 ``w = await make_world(rate_limits="discord", start=True, faults=lambda sb: ..., before_setup=...,
-config="locale: fr\n", log_level="DEBUG")``. ``faults(sb)`` runs before the bot connects (faults pre-set);
+config="locale: fr\n", log_level="DEBUG")``. ``faults(sb)`` runs before the bot connects
+(faults pre-set);
 ``before_setup(bot)`` (sync or async) runs after ``Vigie`` is built and before its
 ``setup_hook`` (register a test store, a timer handler, an extra cog). Every world it made is
 stopped and closed at teardown.
