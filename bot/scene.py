@@ -5,6 +5,14 @@ every feature plays its part: each ``cogs/<name>/scene.py`` that defines
 ``async def play(stage) -> None`` is run, ordered by its optional ``ORDER`` (default 100) then
 by name. The transcript is built from the sandbox's own records (gateway events for what
 members did, REST requests for what Vigie did), so it shows what Discord would have seen.
+
+What ``play(stage)`` gets (:class:`Stage`): ``stage.sb`` (the sandbox), ``stage.guild`` (the
+demo guild: channels general, welcome, rules, modlog, reports, feedback, support, games,
+announcements; roles Moderator and Manager; roles and channels already set in its config),
+``stage.bot`` (the running Vigie), actors ``stage.owner`` (olivia), ``stage.manager`` (maya),
+``stage.moderator`` (mo), ``stage.member(name, roles=())``, ``await stage.join(name)``,
+``stage.channel(name)`` and ``stage.narrate(text)`` for a heading. A part waits on the
+sandbox's records (``await r.response()``, ``sb.wait_for_message``), never on sleeps.
 """
 
 from __future__ import annotations
@@ -89,7 +97,8 @@ async def launch_vigie(settings: Settings, *, before_setup: Hook | None = None) 
                 await result
             await original()
 
-        bot.setup_hook = setup_hook
+        # Per instance on purpose: the hook runs first, then Vigie's own setup.
+        bot.setup_hook = setup_hook  # type: ignore[method-assign]
     task = asyncio.create_task(bot.start(settings.token), name="vigie")
     return Running(bot, task, db)
 

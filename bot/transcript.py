@@ -197,7 +197,8 @@ class Transcript:
         if option.get("type") == 7:  # channel
             return self.channel(value)
         if option.get("type") == 8:  # role
-            return "@" + self.roles.get(int(value), str(value)) if str(value).isdigit() else str(value)
+            text = str(value)
+            return "@" + self.roles.get(int(text), text) if text.isdigit() else text
         if option.get("type") == 11:  # attachment
             attachment = (resolved.get("attachments") or {}).get(str(value)) or {}
             return f"[file: {attachment.get('filename', value)}]"
