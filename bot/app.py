@@ -231,7 +231,14 @@ class Vigie(commands.Bot):
         current = asyncio.current_task()
         running = [t for t in self._event_tasks if t is not current and not t.done()]
         if running:
-            await asyncio.wait(running, timeout=self.close_grace)
+            started = asyncio.get_running_loop().time()
+            _, still = await asyncio.wait(running, timeout=self.close_grace)
+            log.info(
+                "close: waited %.2fs for %d running listeners (%d still running)",
+                asyncio.get_running_loop().time() - started,
+                len(running),
+                len(still),
+            )
         for writer in self._batches:
             try:
                 await writer.close()
