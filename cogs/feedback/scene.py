@@ -57,14 +57,14 @@ async def play(stage: Any) -> None:
     )
     await r.response(timeout=10)
 
-    stage.narrate("Feedback: mo asks the server when to hold it with a 3-second /poll")
+    stage.narrate("Feedback: mo asks the server when to hold it with a 5-second /poll")
     r = await mo.slash(
         "poll",
         in_channel="general",
         options={
             "question": "Which Friday time suits you?",
             "options": "18:00; 20:00; 22:00",
-            "duration": "3s",
+            "duration": "5s",
         },
     )
     await r.response(timeout=10)

@@ -3,6 +3,8 @@ results with a chart, anonymous and multiple-choice polls, a deleted poll messag
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from cogs.feedback.poll_cog import TIMER_KIND
 
 
@@ -22,13 +24,20 @@ async def _results(world):
     )
 
 
+async def _close_now(world, poll_id: int) -> None:
+    """Bring the poll's own close timer forward (same path as when it falls due)."""
+    await world.bot.timers.schedule(
+        world.guild.id, TIMER_KIND, datetime.now(UTC), {"poll_id": poll_id}, key=str(poll_id)
+    )
+
+
 async def _vote(actor, record, label):
     click = await actor.click(record, label)
     return await click.response()
 
 
 async def test_poll_votes_and_results_with_chart(world):
-    r, posted = await _poll(world, question="Best day?", options="Mon; Tue; Wed", duration="2s")
+    r, posted = await _poll(world, question="Best day?", options="Mon; Tue; Wed", duration="1h")
     assert not posted.ephemeral and posted.embeds[0]["title"] == "Best day?"
     alice, bob, carol = world.member("alice"), world.member("bob"), world.member("carol")
     assert (await _vote(alice, r, "1. Mon")).content == world.t(
@@ -41,6 +50,7 @@ async def test_poll_votes_and_results_with_chart(world):
         "feedback.poll.voted", options="Tue"
     )
     assert (await _vote(carol, r, "2. Tue")).content == world.t("feedback.poll.vote_withdrawn")
+    await _close_now(world, 1)
     message = await _results(world)
     assert message["attachments"][0]["filename"] == "poll.png"
     embed = message["embeds"][0]
@@ -70,7 +80,7 @@ async def test_anonymous_multiple_choice_results_name_nobody(world):
         world,
         question="Which games?",
         options="Chess | Go | Poker",
-        duration="2s",
+        duration="1h",
         multiple=True,
         anonymous=True,
     )
@@ -78,6 +88,7 @@ async def test_anonymous_multiple_choice_results_name_nobody(world):
     await _vote(alice, r, "1. Chess")
     reply = await _vote(alice, r, "3. Poker")
     assert reply.content == world.t("feedback.poll.voted", options="Chess, Poker")
+    await _close_now(world, 1)
     message = await _results(world)
     assert alice.mention not in str(message) and str(alice.id) not in str(message)
     assert "**Chess** 🏆" in message["embeds"][0]["description"]
@@ -100,10 +111,11 @@ async def test_poll_close_is_scheduled_as_a_persistent_timer(world):
 
 
 async def test_deleted_poll_message_still_gets_results(world):
-    r, _ = await _poll(world, question="Gone?", options="A; B", duration="2s")
+    r, _ = await _poll(world, question="Gone?", options="A; B", duration="1h")
     await _vote(world.member("alice"), r, "2. B")
     poll = await world.bot.get_cog("feedback").store.get_poll(world.guild.id, 1)
     await world.owner.delete({"id": str(poll.message_id), "channel_id": str(poll.channel_id)})
+    await _close_now(world, 1)
     message = await _results(world)
     assert "**B** 🏆" in message["embeds"][0]["description"]
     errors = [
