@@ -18,6 +18,8 @@ from .surveys import clip
 T = Callable[..., str]  # t(key, **fields) bound to a locale
 
 FIELD_MAX = 1024
+# Characters of voter mentions in a results embed (the whole embed must stay under 6000).
+VOTERS_BUDGET = 2500
 TREND_ARROWS = {"up": "↗", "down": "↘", "flat": "→", "new": "•", "none": "–"}
 
 
@@ -100,16 +102,29 @@ def results_embed(
     )
     embed.add_field(name=t("feedback.poll.voters"), value=str(results.voters))
     if voters_by_option and not poll.anonymous:
+        # an embed holds 6000 characters in all: voters share a fixed budget, the rest counted
+        budget = VOTERS_BUDGET
         for option in results.options:
             ids = voters_by_option.get(option.index, [])
-            if ids:
-                mentions = ", ".join(f"<@{i}>" for i in ids[:30])
-                more = t("feedback.poll.and_more", count=len(ids) - 30) if len(ids) > 30 else ""
-                embed.add_field(
-                    name=clip(option.label, 256),
-                    value=clip(mentions + more, FIELD_MAX),
-                    inline=False,
-                )
+            if not ids:
+                continue
+            shown: list[str] = []
+            for user_id in ids:
+                mention = f"<@{user_id}>"
+                if len(mention) + 2 > budget or len(shown) >= 30:
+                    break
+                shown.append(mention)
+                budget -= len(mention) + 2
+            more = (
+                t("feedback.poll.and_more", count=len(ids) - len(shown))
+                if len(shown) < len(ids)
+                else ""
+            )
+            value = ", ".join(shown) + more
+            embed.add_field(
+                name=clip(option.label, 256), value=clip(value, FIELD_MAX), inline=False
+            )
+            budget -= len(option.label) + len(more)
     embed.set_image(url="attachment://poll.png")
     embed.set_footer(text=t("feedback.poll.footer", id=poll.id))
     return embed
