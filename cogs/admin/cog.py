@@ -318,12 +318,26 @@ class AdminCog(commands.Cog, name="admin"):
             value=render.human_bytes(_database_size(str(self.bot.settings.database_path))),
         )
         embed.add_field(name=self.t(interaction, "admin.status_timers"), value=str(len(pending)))
+        # Features are the loaded extensions (packages under cogs/), not their Cog classes.
+        features = sorted(name.rsplit(".", 1)[-1] for name in self.bot.extensions)
         embed.add_field(
             name=self.t(interaction, "admin.status_cogs"),
-            value=", ".join(sorted(self.bot.cogs)) or "-",
+            value=_field(", ".join(features)),
             inline=False,
         )
+        failed = getattr(self.bot, "failed_cogs", {})
+        if failed:
+            embed.add_field(
+                name=self.t(interaction, "admin.status_failed"),
+                value=_field("\n".join(f"{name}: {why}" for name, why in sorted(failed.items()))),
+                inline=False,
+            )
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def _field(text: str) -> str:
+    """An embed field value: Discord refuses empty ones and more than 1024 characters."""
+    return (text[:1020] + " …") if len(text) > 1024 else (text or "-")
 
 
 def _timestamp(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,8 +85,12 @@ async def test_manager_command_refused_for_a_plain_member_called_directly(world)
     reply = await (await world.manager.slash("admin status")).response(timeout=5)
     [embed] = reply.embeds
     assert embed["title"] == world.t("admin.status_title")
-    names = [f["name"] for f in embed["fields"]]
-    assert world.t("admin.status_database") in names and world.t("admin.status_timers") in names
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert fields[world.t("admin.status_version")] == pyproject["project"]["version"]
+    assert fields[world.t("admin.status_database")].endswith("KiB")
+    assert fields[world.t("admin.status_timers")].isdigit()
+    assert "admin" in fields[world.t("admin.status_cogs")].split(", ")
     reply = await (await world.owner.slash("admin status")).response(timeout=5)
     assert reply.embeds
 
