@@ -176,8 +176,10 @@ class PollsCog(commands.Cog, name="feedback_polls"):
         )
         channel = guild.get_channel_or_thread(poll.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            await self.bot.modlog.write(guild, "feedback.modlog.poll_channel_missing", id=poll.id)
-            await self.store.close_poll(guild.id, poll.id, now())
+            if await self.store.close_poll(guild.id, poll.id, now()):
+                await self.bot.modlog.write(
+                    guild, "feedback.modlog.poll_channel_missing", id=poll.id
+                )
             return
         original = channel.get_partial_message(poll.message_id) if poll.message_id else None  # type: ignore[attr-defined]
         embed = render.results_embed(t, poll, results, voters)

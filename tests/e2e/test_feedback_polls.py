@@ -144,3 +144,19 @@ async def test_bad_poll_input_is_explained_and_nothing_is_stored(world):
     _, refused = await _poll(world, actor=world.member("alice"), question="Q?", options="a; b")
     assert refused.content == world.t("errors.not_moderator")
     assert await world.bot.get_cog("feedback").store.get_poll(world.guild.id, 1) is None
+
+
+async def test_poll_in_a_deleted_channel_closes_with_a_mod_log_line(world):
+    r = await world.moderator.slash(
+        "poll", in_channel="games", options={"question": "Q?", "options": "a; b", "duration": "1h"}
+    )
+    await r.response()
+    await world.bot.get_channel(world.guild.channel("games").id).delete()
+    await _close_now(world, 1)
+    line = await world.sb.wait_for_message(
+        world.guild.channel("modlog"),
+        where=lambda m: m["content"] == world.t("feedback.modlog.poll_channel_missing", id=1),
+    )
+    assert line
+    poll = await world.bot.get_cog("feedback").store.get_poll(world.guild.id, 1)
+    assert poll.closed_at is not None
