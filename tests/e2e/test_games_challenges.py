@@ -1,0 +1,98 @@
+"""Games e2e: weekly challenges with XP rewards and a streak; CSV import; leaderboard pages."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from cogs.games.challenges import previous_week, week_id
+from tests.e2e.test_games_xp import settled_xp, wait_gate
+
+CONFIG = """\
+games:
+  enabled: true
+  xp:
+    min: 10
+    max: 10
+    announce: "off"
+  challenges:
+    enabled: true
+    streak_bonus: 50
+    list:
+      - {id: talk, kind: messages, target: 2, xp: 500}
+      - {id: vote, kind: suggestion_votes, target: 1, xp: 100}
+"""
+
+
+def xp_of(w: Any, user_id: int) -> int:
+    with sqlite3.connect(w.db_path) as db:
+        row = db.execute(
+            "SELECT xp FROM games_xp WHERE guild_id = ? AND user_id = ?", (w.guild.id, user_id)
+        ).fetchone()
+    return 0 if row is None else row[0]
+
+
+async def test_weekly_challenges_reward_xp_and_extend_the_streak(world: Any) -> None:
+    w = world
+    await w.set_config(CONFIG)
+    games = w.bot.get_cog("games")
+    gina = w.member("gina")
+    week = week_id(datetime.now(UTC))
+    await games.store.set_streak(
+        w.guild.id, gina.id, previous_week(week), 1
+    )  # she did it last week too
+    await gina.say("#general", "first")
+    await wait_gate(w, gina.id, lambda last: last is not None)
+    games.engine.gate.forget(w.guild.id, gina.id)  # as if her cooldown had passed
+    await gina.say("#general", "second, a different text")
+    await wait_gate(w, gina.id, lambda last: last is not None)
+    w.bot.dispatch(
+        "feedback_suggestion_vote",
+        {"guild_id": w.guild.id, "suggestion_id": 1, "user_id": gina.id, "vote": 1},
+    )
+    expected = 10 + 10 + 500 + 100 + 50  # two messages, both challenges, week 2 of the streak
+    # A listener runs a moment after dispatch, and completions are granted after a flush.
+    assert await settled_xp(w, gina.id, expected) == expected
+    r = await gina.slash("challenges")
+    reply = (await r.response(timeout=10)).content
+    assert (
+        w.t(
+            "games.challenges.done",
+            name=w.t("games.challenges.kind.messages", target=2),
+            progress=2,
+            target=2,
+            xp=500,
+        )
+        in reply
+    )
+    assert w.t("games.challenges.streak", weeks=2) in reply
+
+
+async def test_csv_import_all_or_nothing_and_leaderboard_pages(world: Any) -> None:
+    w = world
+    await w.set_config(CONFIG)
+    bad = "user_id,xp\n111,50\n222,lots\n"
+    r = await w.manager.slash("xp import", file=("xp.csv", bad.encode()))
+    assert (await r.response(timeout=10)).content == w.t("games.xp.import_bad_line", line=3)
+    with sqlite3.connect(w.db_path) as db:
+        assert db.execute("SELECT count(*) FROM games_xp").fetchone()[0] == 0
+    rows = "\n".join(f"{1000 + i},{(i + 1) * 100}" for i in range(15))
+    r = await w.manager.slash("xp import", file=("xp.csv", f"user_id,xp\n{rows}\n".encode()))
+    await r.response(timeout=10)
+    assert (await r.followups(n=1, timeout=10))[0].content == w.t("games.xp.imported", count=15)
+    viewer = w.member("viewer")
+    r = await viewer.slash("leaderboard")
+    first = await r.response(timeout=10)
+    assert first.content.splitlines()[0] == w.t(
+        "games.leaderboard.title", season="all", page=1, pages=2
+    )
+    assert (
+        "<@1014>" in first.content and "1500 XP" in first.content and "<@1004>" not in first.content
+    )
+    turned = await viewer.click(r, w.t("games.leaderboard.next"))
+    second = await turned.response(timeout=10)
+    assert second.content.splitlines()[0] == w.t(
+        "games.leaderboard.title", season="all", page=2, pages=2
+    )
+    assert "<@1004>" in second.content and "<@1014>" not in second.content
