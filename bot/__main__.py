@@ -45,6 +45,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(
             "DISCORD_TOKEN was rejected by Discord (login failed); check it in the environment or in .env"
         )
+    except discord.PrivilegedIntentsRequired:
+        return _fail(
+            "Discord refused the privileged intents: turn on Server Members Intent and Message"
+            " Content Intent under Bot > Privileged Gateway Intents in the developer portal"
+        )
     except ConfigInvalid as exc:
         return _fail(f"invalid configuration:\n{exc}")
     except MigrationError as exc:

@@ -40,3 +40,28 @@ async def test_rejected_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert last.startswith("vigie: DISCORD_TOKEN was rejected") and ".env" in last
     # Anything before it is ordinary log lines, never an error dump.
     assert all(" ERROR " not in line for line in stderr.splitlines()[:-1]), stderr
+
+
+async def test_privileged_intents_refused_is_one_clear_line(tmp_path: Path) -> None:
+    async with Sandbox() as sb:
+        sb.application.privileged_intents = 0  # the portal switches are off
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(REPO),
+            "DISCORD_TOKEN": sb.application.token,
+            "DISCORD_API_BASE": sb.api_base,
+            "DISCORD_GATEWAY_URL": sb.gateway_url,
+            "DATABASE_PATH": str(tmp_path / "vigie.db"),
+            "CONFIG_DIR": str(REPO / "config"),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run",
+            cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    stderr = err.decode()
+    assert process.returncode == 2, stderr
+    assert "Traceback" not in stderr and sb.application.token not in stderr
+    last = stderr.strip().splitlines()[-1]
+    assert "privileged intents" in last and "Message Content Intent" in last
