@@ -231,3 +231,44 @@ async def test_the_token_never_appears_in_any_log_line(make_world):
     assert token not in text
     for record in world.logs:
         assert token not in repr(record.args) and token not in str(record.msg)
+
+
+def _required_level(command) -> int | None:
+    """The privilege a command re-checks at run time (bot.checks' predicate), if any."""
+    for check in getattr(command, "checks", []):
+        code = getattr(check, "__code__", None)
+        if code is None or "level" not in code.co_freevars:
+            continue
+        cells = dict(zip(code.co_freevars, (c.cell_contents for c in check.__closure__), strict=True))
+        return int(cells["level"])
+    return None
+
+
+def _leaves(command) -> list:
+    children = getattr(command, "commands", None)
+    if children is None:
+        return [command]
+    return [leaf for child in children for leaf in _leaves(child)]
+
+
+async def test_every_feature_hides_what_it_rechecks(world):
+    """A top-level command whose every subcommand is for managers (or moderators) at run
+    time carries the matching default permissions, whichever feature defines it."""
+    from bot.checks import Privilege
+
+    [sync] = world.sb.recorder.find("PUT", SYNC_ROUTE)
+    synced = {c["name"]: c for c in sync.json}
+    guild = discord.Object(world.guild.id)
+    checked = 0
+    for command in world.bot.tree.get_commands(guild=guild, type=discord.AppCommandType.chat_input):
+        levels = [_required_level(leaf) for leaf in _leaves(command)]
+        if not levels or any(level is None for level in levels):
+            continue
+        perms = int(synced[command.name]["default_member_permissions"] or 0)
+        if min(levels) >= Privilege.MANAGER:
+            assert perms & discord.Permissions(manage_guild=True).value, command.name
+        elif min(levels) >= Privilege.MODERATOR:
+            assert perms & discord.Permissions(moderate_members=True).value, command.name
+        checked += 1
+    print(f"{checked} commands re-check a privilege and are hidden accordingly")
+    assert checked >= 2  # at least /config and /admin
