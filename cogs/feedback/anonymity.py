@@ -12,8 +12,11 @@ An anonymous entry stores no ``author_id``. It stores instead:
 ``key`` is a random per-guild secret kept in the database, combined with the optional process
 secret ``VIGIE_FEEDBACK_SECRET``. Without that variable, whoever holds the database file can
 unmask authors: anonymity protects members from staff on Discord, not from the bot's host.
-Setting the variable (kept outside the database) closes that too. ``forget_user`` deletes both
-columns, after which nobody, not even the bot, can tie the entry to a member.
+Setting the variable (kept outside the database) closes that too; set it once and keep it:
+changing it cuts every existing anonymous entry from its author (no listing, deleting or
+replies any more; the store checks the unsealed id against ``author_key`` so a changed secret
+never sends a reply to a stranger). ``forget_user`` deletes both columns, after which nobody,
+not even the bot, can tie the entry to a member.
 """
 
 from __future__ import annotations

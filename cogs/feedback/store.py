@@ -122,7 +122,7 @@ class FeedbackStore(Store):
     async def entry_recipient(self, guild_id: int, entry_id: int) -> int | None:
         """Who should receive a reply to the entry: never shown, only used to send a DM."""
         row = await self.db.fetchone(
-            "SELECT anonymous, author_id, sealed_author FROM feedback_entries"
+            "SELECT anonymous, author_id, author_key, sealed_author FROM feedback_entries"
             " WHERE guild_id = ? AND id = ?",
             (guild_id, entry_id),
         )
@@ -133,7 +133,11 @@ class FeedbackStore(Store):
         if row["sealed_author"] is None:
             return None  # forgotten
         key = await self.key(guild_id)
-        return anonymity.unseal_author(key, guild_id, entry_id, row["sealed_author"])
+        user_id = anonymity.unseal_author(key, guild_id, entry_id, row["sealed_author"])
+        # a changed VIGIE_FEEDBACK_SECRET would unseal garbage: never DM a stranger
+        if anonymity.author_key(key, guild_id, user_id) != row["author_key"]:
+            return None
+        return user_id
 
     async def entries_of(self, guild_id: int, user_id: int) -> list[FeedbackEntry]:
         """A member's own entries, anonymous ones included (shown only to that member)."""

@@ -118,3 +118,12 @@ async def test_forget_user_anonymises_everything_and_keeps_counts(store):
     assert kept.author_id is None and kept.up == 1
     assert sum(len(b) for b in (await store.ballots(G, poll.id)).values()) == 1
     assert not await store.has_answered(G, "s", ALICE)
+
+
+async def test_changed_process_secret_never_unseals_to_a_stranger(store, monkeypatch):
+    entry = await store.add_entry(G, ALICE, "product", 4, "a", True, NOW)
+    assert await store.entry_recipient(G, entry.id) == ALICE
+    monkeypatch.setenv("VIGIE_FEEDBACK_SECRET", "rotated")
+    rotated = FeedbackStore(store.db)  # a restart with another secret
+    assert await rotated.entry_recipient(G, entry.id) is None
+    assert await rotated.entries_of(G, ALICE) == []
