@@ -13,7 +13,10 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+from dotenv import dotenv_values
 
 from bot.db import Database, Store
 
@@ -24,6 +27,16 @@ from .models import FeedbackEntry, Poll, Reply, Suggestion, SurveyResponse, form
 
 # Optional process secret mixed into every guild key (see anonymity.py).
 SECRET_ENV = "VIGIE_FEEDBACK_SECRET"
+
+
+def process_secret() -> str | None:
+    """``VIGIE_FEEDBACK_SECRET`` from the environment over ``.env``, the way Settings reads."""
+    values: dict[str, str] = {}
+    if Path(".env").is_file():
+        values.update({k: v for k, v in dotenv_values(".env").items() if v is not None})
+    values.update(os.environ)
+    return values.get(SECRET_ENV, "").strip() or None
+
 
 _SUGGESTION = (
     "SELECT s.*,"
@@ -60,7 +73,7 @@ class FeedbackStore(Store):
         secret = await self.db.fetchval(
             "SELECT secret FROM feedback_keys WHERE guild_id = ?", (guild_id,)
         )
-        key = anonymity.derive_key(bytes(secret), os.environ.get(SECRET_ENV))
+        key = anonymity.derive_key(bytes(secret), process_secret())
         self._keys[guild_id] = key
         return key
 
