@@ -129,6 +129,10 @@ class Engine:
         # Rules with the default scope only need the bot/staff test: skip in_scope for them.
         self._plain_scope = tuple(r.scope == _DEFAULT_SCOPE for r in rules)
         self._text_only = not self._stateful and not any(self._checks)
+        self._all_plain = all(self._plain_scope)
+        # Bound methods looked up once: the hot path calls them on every message.
+        self._match_words = self.words.match if self.words.size else None
+        self._match_set = self.regexes.match_bytes
         self._needs_skeleton = any(
             r.triggers.words or r.triggers.regex or r.triggers.duplicates or r.triggers.invites
             for r in rules
@@ -186,13 +190,17 @@ class Engine:
             return CLEAN
         now = m.created_at if now is None else now
         rules = self.rules
-        if m.is_bot or m.is_staff:
-            active = [i for i in candidates if self.in_scope(rules[i].scope, m, now)]
+        if self._all_plain and not (m.is_bot or m.is_staff):
+            active = candidates  # no rule has a scope to test for an ordinary member
         else:
             plain = self._plain_scope
-            active = [i for i in candidates if plain[i] or self.in_scope(rules[i].scope, m, now)]
-        if not active:
-            return CLEAN
+            in_scope = self.in_scope
+            skip = m.is_bot or m.is_staff
+            active = tuple(
+                i for i in candidates if (plain[i] and not skip) or in_scope(rules[i].scope, m, now)
+            )
+            if not active:
+                return CLEAN
         content = m.content
         skeleton = normalize(content) if content and self._needs_skeleton else ""
         history = None
@@ -200,8 +208,15 @@ class Engine:
             digest = hash(skeleton) if skeleton else 0
             event_row = Event(now, m.channel_id, m.message_id, digest, m.mentions)
             history = self.windows.record(m.guild_id, m.author_id, event_row)
-        word_hits = self.words.match(skeleton) if skeleton else _NONE
-        regex_hits = self._regex_hits(content, skeleton) if content and self.regexes.size else _NONE
+        word_hits = self._match_words(skeleton) if skeleton and self._match_words else _NONE
+        regex_hits = _NONE
+        if content and self._match_set is not None:
+            # One RE2 pass over raw and skeleton together; candidates are confirmed alone.
+            found_set = self._match_set(
+                (content + "\n\n" + skeleton).encode("utf-8", "surrogatepass")
+            )
+            if found_set:
+                regex_hits = self._confirm_regex(found_set, content, skeleton)
         if self._text_only and not word_hits and not regex_hits:
             return CLEAN  # the common case: only word/regex rules, nothing matched
         found: list[tuple[int, str, str, list[Event]]] | None = None
@@ -231,18 +246,21 @@ class Engine:
         return self._verdict(found, content)
 
     def _regex_hits(self, raw: str, skeleton: str) -> dict[int, str]:
-        # One RE2 pass over raw and skeleton together; the rare candidates are then confirmed
-        # on each text alone (so a match spanning the joint never counts).
+        """Rule index -> matched text, for every rule whose regexes match raw or skeleton."""
+        return self._confirm_regex(self.regexes.candidates(raw + "\n\n" + skeleton), raw, skeleton)
+
+    def _confirm_regex(self, candidates: list[int], raw: str, skeleton: str) -> dict[int, str]:
+        # A match spanning the joint of raw and skeleton never counts: each candidate is run
+        # again on the text(s) its rule asked for.
         regexes = self.regexes
         out: dict[int, str] = {}
-        for index in regexes.candidates(raw + "\n\n" + skeleton):
+        for index in candidates:
             rule = regexes.owner(index)
             if rule in out:
                 continue
             on = self.rules[rule].triggers.regex_on
-            for text in (
-                (raw, skeleton) if on == "both" else ((raw,) if on == "raw" else (skeleton,))
-            ):
+            texts = (raw, skeleton) if on == "both" else ((raw,) if on == "raw" else (skeleton,))
+            for text in texts:
                 span = regexes.span(index, text)
                 if span:
                     out[rule] = text[span[0] : span[1]]

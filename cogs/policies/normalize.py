@@ -166,9 +166,12 @@ def normalize(text: str) -> str:
         # Accented Latin text (most French messages): NFKD splits letters from accents, and
         # dropping every non-ASCII code point then removes exactly the accents.
         decomposed = unicodedata.normalize("NFKD", text)
-        for src, dst in _COMMON:
-            if src in decomposed:
-                decomposed = decomposed.replace(src, dst)
+        if "\u2019" in decomposed:  # the typographic apostrophe, in most French messages
+            decomposed = decomposed.replace("\u2019", "'")
+        if _NOT_SIMPLE.search(decomposed) is not None:
+            for src, dst in _COMMON:
+                if src in decomposed:
+                    decomposed = decomposed.replace(src, dst)
         if _NOT_SIMPLE.search(decomposed) is None:
             raw = decomposed.encode("ascii", "ignore")
         elif _INVISIBLE.search(text) is not None:

@@ -221,6 +221,16 @@ class RegexMatcher:
         """Number of compiled patterns."""
         return len(self._owner)
 
+    @property
+    def match_bytes(self) -> Any:
+        """``f(utf8: bytes) -> list[int] | None`` of the compiled set, or None without patterns."""
+        if self._match_bytes is not None:
+            return self._match_bytes
+        if self._set is None:
+            return None
+        regex_set = self._set
+        return lambda data: regex_set.Match(data)
+
     def candidates(self, text: str) -> list[int]:
         """Indices of the patterns that match somewhere in ``text`` (one RE2 pass)."""
         if self._match_bytes is not None:
