@@ -11,11 +11,12 @@ from discord.ext import commands
 
 from bot.user_error import UserError
 
-from . import actions, reports
+from . import actions, forms, reports
 from .buttons import ButtonHandlers, _member
 from .desk import TIMER_KIND, Desk
+from .listeners import TicketListeners
 from .store import ComplaintsStore
-from .views import Field, FormModal, RateButton, TicketButton
+from .views import RateButton, TicketButton
 
 if TYPE_CHECKING:
     from bot.app import Vigie
@@ -30,7 +31,7 @@ NUMBER = "Ticket number (default: the ticket of this thread)"
 REASON = "Why: the tier will read it"
 
 
-class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
+class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complaints"):
     """Complaints and disputes: private tickets handled by staff tiers, with deadlines.
 
     Any member may open a complaint or ask for mediation; moderators (or any tier role)
@@ -81,27 +82,6 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
             )
         return found.id
 
-    def _open_form(self, interaction: discord.Interaction, *, with_category: bool) -> list[Field]:
-        config = self.desk.config(interaction.guild_id or 0)
-        if not config.enabled:
-            raise UserError("complaints.errors.disabled")
-        locale = self.bot.i18n.locale_for(interaction)
-        fields = [Field("subject", self.t(interaction, "complaints.form.subject"), max_length=100)]
-        if with_category:
-            options = tuple((c.key, c.label(locale)) for c in config.categories)
-            fields.append(
-                Field("category", self.t(interaction, "complaints.form.category"), options=options)
-            )
-        fields.append(
-            Field(
-                "description",
-                self.t(interaction, "complaints.form.description"),
-                long=True,
-                max_length=2000,
-            )
-        )
-        return fields
-
     # -- opening --------------------------------------------------------------------------------
 
     @app_commands.command(
@@ -111,30 +91,8 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
     async def complaint(self, interaction: discord.Interaction) -> None:
         """Open a private complaint: a form, then a private thread with you and the staff."""
         member = _member(interaction)
-        fields = self._open_form(interaction, with_category=True)
-
-        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
-            await inter.response.defer(ephemeral=True, thinking=True)
-            ticket = await actions.open_ticket(
-                self.desk,
-                guild=member.guild,
-                where=inter.channel,
-                member=member,
-                opened_by=member,
-                subject=values["subject"],
-                description=values["description"],
-                category_key=values.get("category"),
-            )
-            await self._reply(
-                inter,
-                "complaints.opened.reply",
-                number=ticket.number,
-                place=f"<#{ticket.channel_id}>",
-            )
-
-        await interaction.response.send_modal(
-            FormModal(self.t(interaction, "complaints.form.title"), fields, submit)
-        )
+        modal = forms.complaint_modal(self.desk, interaction, member=member, opened_by=member)
+        await interaction.response.send_modal(modal)
 
     @app_commands.command(
         name="dispute",
@@ -145,54 +103,8 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
     async def dispute(self, interaction: discord.Interaction, member: discord.Member) -> None:
         """Ask for mediation with another member: both of you and a mediator in a private thread."""
         me = _member(interaction)
-        if member.id == me.id or member.bot:
-            raise UserError("complaints.errors.bad_party")
-        await self._dispute_form(interaction, me, member, opened_by=me)
-
-    async def _dispute_form(
-        self,
-        interaction: discord.Interaction,
-        first: discord.Member,
-        second: discord.Member,
-        *,
-        opened_by: discord.Member,
-    ) -> None:
-        self._open_form(interaction, with_category=False)
-        fields = [
-            Field("subject", self.t(interaction, "complaints.form.subject"), max_length=100),
-            Field(
-                "statement",
-                self.t(interaction, "complaints.form.statement"),
-                long=True,
-                max_length=2000,
-            ),
-        ]
-
-        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
-            await inter.response.defer(ephemeral=True, thinking=True)
-            ticket = await actions.open_ticket(
-                self.desk,
-                guild=first.guild,
-                where=inter.channel,
-                member=first,
-                opened_by=opened_by,
-                subject=values["subject"],
-                description=values["statement"],
-                other=second,
-            )
-            if opened_by.id == first.id:
-                assert ticket.id is not None
-                await actions.state(self.desk, first.guild, first, ticket.id, values["statement"])
-            await self._reply(
-                inter,
-                "complaints.opened.reply",
-                number=ticket.number,
-                place=f"<#{ticket.channel_id}>",
-            )
-
-        await interaction.response.send_modal(
-            FormModal(self.t(interaction, "complaints.form.dispute_title"), fields, submit)
-        )
+        modal = forms.dispute_modal(self.desk, interaction, first=me, second=member, opened_by=me)
+        await interaction.response.send_modal(modal)
 
     @tickets.command(name="open", description="Open a ticket on behalf of a member (moderators).")
     @app_commands.describe(
@@ -209,31 +121,14 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
         """Open a ticket for a member (moderators): you are added to it with them."""
         staff = _member(interaction)
         self.desk.require_staff(staff, self.desk.config(staff.guild.id))
-        fields = self._open_form(interaction, with_category=True)
-
-        async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
-            await inter.response.defer(ephemeral=True, thinking=True)
-            ticket = await actions.open_ticket(
-                self.desk,
-                guild=staff.guild,
-                where=inter.channel,
-                member=member,
-                opened_by=staff,
-                subject=values["subject"],
-                description=values["description"],
-                category_key=values.get("category"),
-                priority=priority.value if priority else None,
-            )
-            await self._reply(
-                inter,
-                "complaints.opened.reply",
-                number=ticket.number,
-                place=f"<#{ticket.channel_id}>",
-            )
-
-        await interaction.response.send_modal(
-            FormModal(self.t(interaction, "complaints.form.title"), fields, submit)
+        modal = forms.complaint_modal(
+            self.desk,
+            interaction,
+            member=member,
+            opened_by=staff,
+            priority=priority.value if priority else None,
         )
+        await interaction.response.send_modal(modal)
 
     @tickets.command(
         name="dispute", description="Open a mediation between two members (moderators)."
@@ -245,9 +140,10 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
         """Open a mediation ticket between two members (moderators)."""
         staff = _member(interaction)
         self.desk.require_staff(staff, self.desk.config(staff.guild.id))
-        if first.id == second.id or first.bot or second.bot:
-            raise UserError("complaints.errors.bad_party")
-        await self._dispute_form(interaction, first, second, opened_by=staff)
+        modal = forms.dispute_modal(
+            self.desk, interaction, first=first, second=second, opened_by=staff
+        )
+        await interaction.response.send_modal(modal)
 
     # -- handling commands ----------------------------------------------------------------------
 
@@ -431,74 +327,3 @@ class ComplaintsCog(ButtonHandlers, commands.Cog, name="complaints"):
         self.desk.require_staff(member, self.desk.config(member.guild.id))
         embed = await reports.stats_embed(self.desk, member.guild, period)
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-    # -- listeners ------------------------------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        # Hot path: one dict lookup for every message; no awaited database call.
-        watched = self.desk.watched.get(message.channel.id)
-        if watched is None or message.author.bot:
-            return
-        self.desk.queue_message(watched, message, "message")
-        if watched.ticket_id in self.desk.answered or message.author.id in watched.parties:
-            return
-        if self.desk.is_staff(message.author, self.desk.config(watched.guild_id)):
-            self.desk.answered.add(watched.ticket_id)
-            self.desk.spawn(
-                actions.first_response(
-                    self.desk, watched.guild_id, watched.ticket_id, message.created_at
-                )
-            )
-
-    @commands.Cog.listener()
-    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        watched = self.desk.watched.get(payload.channel_id)
-        if watched is None or payload.message.author.bot or "content" not in payload.data:
-            return
-        self.desk.queue_message(watched, payload.message, "edit")
-
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        # A thread deleted while Vigie was offline sent no event: look for it once connected.
-        closed = await actions.sweep_missing_places(self.desk)
-        if closed:
-            log.info("complaints: closed %d tickets whose place was deleted while offline", closed)
-
-    @commands.Cog.listener()
-    async def on_thread_member_remove(self, member: discord.ThreadMember) -> None:
-        watched = self.desk.watched.get(member.thread_id)
-        if watched is None:
-            return
-        if (member.thread_id, member.id) in self.desk.own_removals:
-            self.desk.own_removals.discard((member.thread_id, member.id))
-            return
-        guild = self.bot.get_guild(watched.guild_id)
-        person = guild.get_member(member.id) if guild is not None else None
-        self.desk.queue_leave(watched, member.id, person.display_name if person else str(member.id))
-
-    @commands.Cog.listener()
-    async def on_config_changed(self, guild_id: int) -> None:
-        await self.desk.rearm_guild(guild_id)
-
-    @commands.Cog.listener()
-    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        guild = self.bot.get_guild(payload.guild_id)
-        if guild is not None and self.bot.feature_enabled(guild.id, "complaints"):
-            await actions.member_presence(self.desk, guild, payload.user.id, left=True)
-
-    @commands.Cog.listener()
-    async def on_member_join(self, member: discord.Member) -> None:
-        if self.bot.feature_enabled(member.guild.id, "complaints"):
-            await actions.member_presence(self.desk, member.guild, member.id, left=False)
-
-    @commands.Cog.listener()
-    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
-        guild = self.bot.get_guild(payload.guild_id)
-        if guild is not None and payload.thread_id in self.desk.watched:
-            await actions.place_deleted(self.desk, guild, payload.thread_id)
-
-    @commands.Cog.listener()
-    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        if channel.id in self.desk.watched:
-            await actions.place_deleted(self.desk, channel.guild, channel.id)
