@@ -166,13 +166,14 @@ class World:
 
         assert self.bot is None, "already running: stop() first"
         started = time.perf_counter()
-        syncs_before = len(self.sb.recorder.find("PUT", SYNC_ROUTE))
+        synced = lambda r: 200 <= r.status < 300  # noqa: E731
+        syncs_before = len(self.sb.recorder.find("PUT", SYNC_ROUTE, synced))
         self._running = await launch_vigie(self.settings(), before_setup=before_setup)
         self.bot = self._running.bot
         try:
             await self._running.wait_ready(READY_TIMEOUT)
             await self.sb.wait_for_request("PUT", SYNC_ROUTE, timeout=READY_TIMEOUT,
-                                           count=syncs_before + 1)
+                                           where=synced, count=syncs_before + 1)
         except BaseException:
             await self.stop()
             raise

@@ -179,7 +179,12 @@ async def test_dropped_gateway_is_resumed_and_no_event_is_lost(world):
     assert reply.ephemeral
 
 
-async def test_429_on_a_route_is_waited_out_and_the_call_succeeds(world):
+async def test_429_on_a_route_is_waited_out_and_the_call_succeeds(make_world):
+    # Pre-set before the bot connects: the command sync itself is rate limited once.
+    world = await make_world(
+        faults=lambda sb: sb.faults.rate_limit("PUT " + SYNC_ROUTE, times=1, retry_after=0.2)
+    )
+    assert [r.status for r in world.sb.recorder.find("PUT", SYNC_ROUTE)] == [429, 200]
     modlog = world.guild.channel("modlog")
     world.sb.faults.rate_limit("POST " + MESSAGES_ROUTE, times=1, retry_after=0.3)
     reply = await (await world.manager.slash("config set", key="timezone", value="Europe/Paris")).response(timeout=5)
