@@ -13,6 +13,7 @@ Events dispatched for other features (``bot.dispatch``; listen with ``on_<name>`
 - ``complaint_breached(ticket, clocks)`` (``clocks``: ``first_response`` and/or ``resolution``)
 - ``complaint_closed(ticket)`` / ``complaint_reopened(ticket)``
 - ``complaint_rated(ticket, score)``
+- ``complaint_case_linked(ticket, case)`` (an outcome that refers to a policy case number)
 - ``complaints_stats(guild_id, figures)`` (a dict, see ``stats.Stats.as_event``)
 
 ``ticket`` is a frozen :class:`cogs.complaints.tickets.Ticket`.

@@ -154,6 +154,8 @@ async def close(
     assert new is not None and new.id is not None
     if case:
         await desk.store.set_policy_case(guild.id, new.id, case.strip()[:40])
+        # The policies feature may listen to annotate its case; we never import it.
+        desk.bot.dispatch("complaint_case_linked", new, case.strip()[:40])
     kind = "outcome" if new.kind is Kind.DISPUTE else "close"
     await desk.record(new, kind, actor, new.resolution or "", case=case or "")
     await finish(desk, guild, new, actor, case=case)

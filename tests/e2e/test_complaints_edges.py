@@ -135,10 +135,13 @@ async def test_dispute_with_both_statements_and_an_outcome_linked_to_a_case(worl
     views = {s.member_id: s.text for s in await cog.store.statements(world.guild.id, ticket.id)}
     assert views == {bob.id: "Carol copied my art", carol.id: "We drew it together"}
     await (await mo.click(header, world.t("complaints.button.claim"))).response()
+    linked = asyncio.ensure_future(world.bot.wait_for("complaint_case_linked", timeout=5))
     r = await mo.slash(
         "ticket close", in_channel=thread, resolution="Shared credit agreed", case="42"
     )
     [closed] = await r.followups(1)
+    linked_ticket, linked_case = await linked
+    assert (linked_ticket.id, linked_case) == (ticket.id, "42")
     assert closed.content == world.t("complaints.done.closed", number=1)
     assert await cog.store.policy_case(world.guild.id, ticket.id) == "42"
     closing = world.sb.messages(thread)[-1]
