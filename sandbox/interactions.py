@@ -11,6 +11,7 @@ from sandbox.signal import Signal
 
 if TYPE_CHECKING:
     from sandbox.models import Message, User
+    from sandbox.recorder import RequestRecord
 
 T = TypeVar("T")
 
@@ -81,13 +82,29 @@ class InteractionRecord:
     original: Message | None = None  # what @original designates
     followup_messages: list[Message] = field(default_factory=list)
     callbacks: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[RequestRecord] = field(default_factory=list)  # every call with its token
 
     @property
     def ephemeral(self) -> bool:
         return self.first.ephemeral if self.first is not None else False
 
     async def _wait(self, predicate: Callable[[], T | None], timeout: float, what: str) -> T:  # noqa: ASYNC109 (the documented sandbox API)
-        return await self.changed.wait_for(predicate, timeout, f"{what} to interaction {self.id}")
+        try:
+            return await self.changed.wait_for(predicate, timeout, what)
+        except TimeoutError:
+            raise TimeoutError(
+                f"no {what} to interaction {self.id} within {timeout}s; {self.describe()}"
+            ) from None
+
+    def describe(self) -> str:
+        """What the bot did with this interaction so far (for timeout messages)."""
+        first = "no response" if self.first is None else f"first response type {self.first.type}"
+        calls = ", ".join(
+            f"{r.method} {r.route.split('/')[-1] or r.route} -> {r.status}"
+            + (f" {r.response}" if r.status >= 400 and r.response else "")
+            for r in self.requests
+        )
+        return f"{first}, {len(self.followup_messages)} follow-up(s); requests: {calls or 'none'}"
 
     async def response(self, timeout: float = 5.0) -> InteractionResponse:  # noqa: ASYNC109 (the documented sandbox API)
         """The first callback (type 4, 5, 6, 7, 8 or 9)."""

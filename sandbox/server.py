@@ -110,6 +110,10 @@ class ApiServer:
             response = json_response(500, {"message": "500: Internal Server Error", "code": 0})
         record.status = response.status
         record.response_headers = dict(response.headers)
+        token = params.get("interaction_token") or params.get("webhook_token")
+        interaction = self.sb.interaction_by_token(token) if token else None
+        if interaction is not None:
+            interaction.requests.append(record)
         self.sb.recorder.add(record)
         return response
 
@@ -136,17 +140,19 @@ class ApiServer:
                 await asyncio.sleep(fault.seconds)
         for fault in faults:
             if fault.kind == "rate_limit":
-                return self._too_many(fault.retry_after, fault.is_global, {})
+                return self._too_many(record, fault.retry_after, fault.is_global, {})
             if fault.kind == "error":
-                return json_response(fault.status, {"message": fault.message, "code": fault.code})
+                record.response = {"message": fault.message, "code": fault.code}
+                return json_response(fault.status, record.response)
 
         verdict = self.sb.ratelimiter.check(request.method, rt.template, params)
         if verdict.retry_after is not None:
-            return self._too_many(verdict.retry_after, verdict.is_global, verdict.headers)
+            return self._too_many(record, verdict.retry_after, verdict.is_global, verdict.headers)
         ctx = Ctx(sb=self.sb, request=request, params=params, json=body, files=files)
         try:
             result = await rt.handler(ctx)
         except ApiError as exc:
+            record.response = exc.body()
             headers = dict(verdict.headers)
             if exc.status == 429:  # discord.py needs `Via` to trust a 429
                 headers.update({"Via": "1.1 google", "X-RateLimit-Scope": "user"})
@@ -156,7 +162,7 @@ class ApiServer:
         return json_response(status, payload, verdict.headers)
 
     def _too_many(
-        self, retry_after: float, is_global: bool, headers: dict[str, str]
+        self, record: RequestRecord, retry_after: float, is_global: bool, headers: dict[str, str]
     ) -> web.Response:
         # discord.py treats a 429 without `Via` as a Cloudflare ban.
         headers = {
@@ -173,5 +179,7 @@ class ApiServer:
             "message": "You are being rate limited.",
             "retry_after": retry_after,
             "global": is_global,
+            "code": 0,
         }
+        record.response = body
         return json_response(429, body, headers)

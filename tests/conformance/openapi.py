@@ -71,7 +71,18 @@ def _overlapping_oneof_as_anyof(node: Any) -> Any:
 def _root() -> dict[str, Any]:
     spec = load_spec()
     assert spec is not None
-    return _overlapping_oneof_as_anyof(copy.deepcopy({"components": spec["components"]}))
+    root = _overlapping_oneof_as_anyof(copy.deepcopy({"components": spec["components"]}))
+    # The spec reuses `Error` (integer code) for field errors, but Discord answers
+    # `{"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": ...}]}` with string codes
+    # (see discord.py's _flatten_error_dict). Only that one item schema is corrected.
+    inner = root["components"]["schemas"]["InnerErrors"]["properties"]["_errors"]
+    inner["items"] = {
+        "type": "object",
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["code", "message"],
+        "additionalProperties": False,
+    }
+    return root
 
 
 def validate(schema: dict[str, Any], instance: Any) -> list[str]:

@@ -132,6 +132,17 @@ async def scenario(sb: Sandbox) -> None:
         await call(
             "PATCH", f"/webhooks/{app}/{rec.token}/messages/@original", json={"content": "pong!"}
         )
+        # Error answers are checked against Discord's error schemas too.
+        for method, path, kw, status in (
+            ("GET", "/channels/1", {}, 404),
+            ("POST", f"/channels/{cid}/messages/bulk-delete", {"json": {"messages": ["1"]}}, 400),
+            ("POST", f"/channels/{cid}/messages", {"json": {"content": "x" * 2001}}, 400),
+        ):
+            async with http.request(method, base + path, **kw) as resp:
+                assert resp.status == status, (path, resp.status)
+        sb.faults.rate_limit("GET /users/@me", retry_after=0.05)
+        async with http.get(base + "/users/@me") as resp:
+            assert resp.status == 429
 
 
 @pytest.mark.skipif(not SPEC_PATH.exists(), reason=f"Discord OpenAPI spec absent at {SPEC_PATH}")
@@ -141,6 +152,7 @@ async def test_rest_answers_match_discord_openapi() -> None:
     async with Sandbox() as sb:
         await scenario(sb)
     checked: set[tuple[str, str]] = set()
+    errors_checked: set[int] = set()
     failures: list[str] = []
     for rec in sb.requests:
         if rec.response is None:
@@ -149,9 +161,12 @@ async def test_rest_answers_match_discord_openapi() -> None:
         if schema is None:
             continue
         checked.add((rec.method, rec.route))
+        if rec.status >= 400:
+            errors_checked.add(rec.status)
         failures += [f"{rec.method} {rec.route}: {err}" for err in validate(schema, rec.response)]
     missing = REQUIRED - checked
     assert not missing, f"scenario did not exercise/validate: {sorted(missing)}"
+    assert errors_checked == {400, 404, 429}, errors_checked
     assert not failures, "\n".join(failures)
 
 
