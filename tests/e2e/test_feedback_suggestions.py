@@ -132,3 +132,18 @@ async def test_deleted_suggestions_channel_is_reported_clearly(world):
     reply = await _suggest(world, world.member("alice"), "Still an idea")
     assert reply.content == world.t("feedback.suggest.no_channel")
     assert await world.bot.get_cog("feedback").store.list_suggestions(world.guild.id) == []
+
+
+async def test_status_change_on_a_deleted_suggestion_message_still_applies(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    await _suggest(world, alice, "Idea whose post gets deleted")
+    await world.owner.delete(_suggestion_message(world))
+    r = await world.moderator.slash(
+        "suggestions status", suggestion=1, status="implemented", reason="Shipped"
+    )
+    answer = (await r.response()).content
+    assert world.t("feedback.suggest.message_gone") in answer
+    s = await world.bot.get_cog("feedback").store.get_suggestion(world.guild.id, 1)
+    assert (s.status, s.reason) == ("implemented", "Shipped")
+    assert "Shipped" in world.sb.dms(alice.user)[0]["content"]
