@@ -261,10 +261,13 @@ def record_staff_message(ticket: Ticket, now: datetime) -> Ticket | None:
         return None
     if ticket.first_response_at is not None and ticket.tier_responded_at is not None:
         return None
+    # A message written just before an escalation may be processed just after it: it cannot
+    # have answered the new tier earlier than that tier got the ticket.
+    at = max(now, ticket.clock_start)
     return _bump(
         ticket,
-        first_response_at=ticket.first_response_at or now,
-        tier_responded_at=ticket.tier_responded_at or now,
+        first_response_at=ticket.first_response_at or at,
+        tier_responded_at=ticket.tier_responded_at or at,
     )
 
 

@@ -116,6 +116,11 @@ def test_first_staff_message_counts_once() -> None:
     assert answered is not None
     assert answered.first_response_at == answered.tier_responded_at == T0 + timedelta(minutes=3)
     assert tk.record_staff_message(answered, T0 + timedelta(minutes=9)) is None
+    # A message processed after an escalation it preceded answers the new tier at its start.
+    moved = tk.escalate(answered, T0 + timedelta(hours=1), top_tier=TOP)
+    late = tk.record_staff_message(moved, T0 + timedelta(minutes=59))
+    assert late is not None and late.tier_responded_at == T0 + timedelta(hours=1)
+    assert late.first_response_at == T0 + timedelta(minutes=3)
 
 
 def test_priority_and_member_left() -> None:
