@@ -73,8 +73,11 @@ async def test_manager_command_refused_for_a_plain_member_called_directly(world)
     # The sandbox, like a crafted client, delivers the interaction despite default permissions:
     # the run-time check is what refuses it.
     zoe = world.member("zoe")
-    for command, options in (("config set", {"key": "locale", "value": "fr"}),
-                             ("admin status", {}), ("config export", {})):
+    for command, options in (
+        ("config set", {"key": "locale", "value": "fr"}),
+        ("admin status", {}),
+        ("config export", {}),
+    ):
         reply = await (await zoe.slash(command, **options)).response(timeout=5)
         assert reply.ephemeral, command
         assert reply.content == world.t("errors.not_manager"), command
@@ -113,8 +116,13 @@ async def test_timer_due_while_down_fires_once_at_next_start(world):
     # While Vigie is down, a timer falls due (scheduled in the past on the same file).
     db = await Database.open(world.db_path)
     try:
-        await Timers(db).schedule(world.guild.id, "e2e_probe", datetime.now(UTC) - timedelta(minutes=5),
-                                  {"why": "fell due while down"}, key="once")
+        await Timers(db).schedule(
+            world.guild.id,
+            "e2e_probe",
+            datetime.now(UTC) - timedelta(minutes=5),
+            {"why": "fell due while down"},
+            key="once",
+        )
     finally:
         await db.close()
     await world.start(before_setup=register)
@@ -184,18 +192,24 @@ async def test_429_on_a_route_is_waited_out_and_the_call_succeeds(make_world):
     world = await make_world(
         faults=lambda sb: sb.faults.rate_limit("PUT " + SYNC_ROUTE, times=1, retry_after=0.2)
     )
-    assert [r.status for r in world.sb.recorder.find("PUT", SYNC_ROUTE)] == [429, 200]
+    syncs = world.sb.recorder.find("PUT", SYNC_ROUTE)
+    assert [r.status for r in syncs] == [429, 200], [r.response for r in syncs]
     modlog = world.guild.channel("modlog")
     world.sb.faults.rate_limit("POST " + MESSAGES_ROUTE, times=1, retry_after=0.3)
-    reply = await (await world.manager.slash("config set", key="timezone", value="Europe/Paris")).response(timeout=5)
+    reply = await (
+        await world.manager.slash("config set", key="timezone", value="Europe/Paris")
+    ).response(timeout=5)
     assert world.bot.configs.get(world.guild.id).timezone == "Europe/Paris"
     assert reply.ephemeral
     done = await world.sb.wait_for_request(
-        "POST", MESSAGES_ROUTE, timeout=5,
+        "POST",
+        MESSAGES_ROUTE,
+        timeout=5,
         where=lambda r: r.params.get("channel_id") == str(modlog.id) and r.status == 200,
     )
-    attempts = world.sb.recorder.find("POST", MESSAGES_ROUTE,
-                                      where=lambda r: r.params.get("channel_id") == str(modlog.id))
+    attempts = world.sb.recorder.find(
+        "POST", MESSAGES_ROUTE, where=lambda r: r.params.get("channel_id") == str(modlog.id)
+    )
     assert [a.status for a in attempts] == [429, 200]
     assert done.at - attempts[0].at >= 0.25, "the client waited retry_after before retrying"
     assert any("Europe/Paris" in m["content"] for m in world.sb.messages(modlog))
@@ -222,11 +236,14 @@ async def test_the_token_never_appears_in_any_log_line(make_world):
     await (await zoe.slash("config show")).response(timeout=5)
     world.sb.faults.error("DELETE /guilds/{guild_id}/members/{user_id}", status=403, code=50013)
     await (await world.manager.slash("probe-kick", member=zoe)).response(timeout=5)
-    world.sb.faults.server_error("POST /interactions/{interaction_id}/{interaction_token}/callback",
-                                 status=400)
+    world.sb.faults.server_error(
+        "POST /interactions/{interaction_id}/{interaction_token}/callback", status=400
+    )
     await world.manager.slash("admin status")
     await world.sb.wait_for_request(
-        "POST", "/interactions/{interaction_id}/{interaction_token}/callback", where=lambda r: r.status == 400
+        "POST",
+        "/interactions/{interaction_id}/{interaction_token}/callback",
+        where=lambda r: r.status == 400,
     )
     await world.sb.gateway.drop()
     await world.sb.gateway.wait_for_op(RESUME, timeout=5)
@@ -244,7 +261,9 @@ def _required_level(command) -> int | None:
         code = getattr(check, "__code__", None)
         if code is None or "level" not in code.co_freevars:
             continue
-        cells = dict(zip(code.co_freevars, (c.cell_contents for c in check.__closure__), strict=True))
+        cells = dict(
+            zip(code.co_freevars, (c.cell_contents for c in check.__closure__), strict=True)
+        )
         return int(cells["level"])
     return None
 
