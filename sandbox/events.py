@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +72,8 @@ class EventBus:
 
     def __init__(self) -> None:
         self._subscribers: list[Callable[[Event], None]] = []
-        self.history: list[Event] = []
+        # Recent events, for waiters that may start after the fact (bounded for benchmarks).
+        self.history: deque[Event] = deque(maxlen=100_000)
 
     def subscribe(self, callback: Callable[[Event], None]) -> None:
         self._subscribers.append(callback)

@@ -8,6 +8,7 @@ import json
 import logging
 import secrets
 import zlib
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ log = logging.getLogger("sandbox.gateway")
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
 REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 HEARTBEAT_INTERVAL_MS = 41250
+REPLAY_LIMIT = 20_000
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
 try:  # zstd-stream only when the client could ask for it
@@ -70,7 +72,8 @@ class Session:
     id: str
     intents: int
     seq: int = 0
-    buffer: list[dict[str, Any]] = field(default_factory=list)
+    # The last REPLAY_LIMIT dispatches, for RESUME (bounded: benchmarks send a lot).
+    buffer: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REPLAY_LIMIT))
     connection: Connection | None = None
 
 
@@ -247,6 +250,12 @@ class Gateway:
         session.connection = conn
         conn.session = session
         last = int(data.get("seq") or 0)
+        if session.buffer and last < session.buffer[0]["s"] - 1:
+            # Missed more than we kept: Discord would not resume either.
+            self.sessions.pop(session.id, None)
+            conn.session = None
+            conn.queue.put_nowait({"op": INVALID_SESSION, "d": False})
+            return
         for frame in session.buffer:
             if frame["s"] > last:
                 conn.queue.put_nowait(frame)

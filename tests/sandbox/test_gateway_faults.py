@@ -78,12 +78,12 @@ async def test_invalid_session_resumable_resumes(sb: Sandbox) -> None:
 
 
 async def _raw_session(sb: Sandbox, compress: str | None) -> list[dict]:
-    """Speak the gateway by hand; return HELLO, READY and GUILD_CREATE payloads."""
+    """Speak the gateway by hand; return HELLO, READY, GUILD_CREATE and HEARTBEAT_ACK."""
     url = sb.gateway_url + "?v=10&encoding=json" + (f"&compress={compress}" if compress else "")
     inflate = zlib.decompressobj()
     frames: list[dict] = []
     async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
-        while len(frames) < 3:
+        while len(frames) < 4:
             msg = await asyncio.wait_for(ws.receive(), 5)
             if msg.type == aiohttp.WSMsgType.BINARY:
                 assert compress == "zlib-stream" and msg.data.endswith(b"\x00\x00\xff\xff")
@@ -98,12 +98,14 @@ async def _raw_session(sb: Sandbox, compress: str | None) -> list[dict]:
                         "d": {"token": sb.application.token, "intents": 513, "properties": {}},
                     }
                 )
+                await ws.send_json({"op": 1, "d": None})
     return frames
 
 
 async def test_plain_text_and_zlib_stream_frames(sb: Sandbox) -> None:
     for compress in (None, "zlib-stream"):
-        hello, ready, guild = await _raw_session(sb, compress)
+        hello, ready, guild, ack = await _raw_session(sb, compress)
+        assert ack == {"op": 11}
         assert hello["d"]["heartbeat_interval"] > 0
         assert ready["t"] == "READY" and ready["d"]["session_id"]
         assert ready["d"]["resume_gateway_url"] == sb.gateway_url
@@ -132,3 +134,17 @@ async def test_abrupt_drop_resumes(sb: Sandbox) -> None:
         await sb.member("alice").say("#general", "during the cut")
         await resumed
         assert await client.wait_contents(1) == ["during the cut"]
+
+
+async def test_resume_beyond_the_replay_window_is_refused(sb: Sandbox) -> None:
+    client = Recorder()
+    async with running(client, sb):
+        (session,) = sb.gateway.sessions.values()
+        ready_again = asyncio.create_task(client.wait_for("ready", timeout=5))
+        await sb.gateway.drop()
+        session.buffer.clear()  # as if far more events happened than are kept
+        sb.gateway._send_dispatch(session, "TYPING_START", {"channel_id": "1", "user_id": "1"})
+        sb.gateway._send_dispatch(session, "TYPING_START", {"channel_id": "1", "user_id": "1"})
+        session.buffer.popleft()
+        await ready_again  # INVALID_SESSION(false) then a fresh IDENTIFY
+        assert len(await sb.gateway.wait_for_op(IDENTIFY, count=2)) == 2
