@@ -52,6 +52,10 @@ class Actor:
     async def join(self, guild: Guild | None = None) -> Actor:
         return await self.sb.join(self.user.username, guild=guild or self.guild)
 
+    def close_dms(self, closed: bool = True) -> None:
+        """Refuse DMs from the bot (its sends then fail with 403 50007)."""
+        self.user.accepts_dms = not closed
+
     # ---- messages --------------------------------------------------------------------------
     def _where(self, channel: Channel | str | int) -> Channel:
         if isinstance(channel, Channel):

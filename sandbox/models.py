@@ -31,6 +31,7 @@ class User:
     bot: bool = False
     avatar: str | None = None
     discriminator: str = "0"
+    accepts_dms: bool = True  # False: the bot's DMs fail with 403 50007, as on Discord
 
     @property
     def mention(self) -> str:

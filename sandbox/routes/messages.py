@@ -23,6 +23,10 @@ async def create_message(ctx: Ctx) -> Any:
     if ctx.files:
         need |= P.ATTACH_FILES
     require(ctx, channel, need)
+    if channel.type == ChannelType.DM and not all(
+        ctx.world.users[u].accepts_dms for u in channel.recipients if u in ctx.world.users
+    ):
+        raise ApiError(403, 50007, "Cannot send messages to this user")
     if channel.is_thread and channel.locked:
         raise ApiError(400, 50083, "Thread is archived")
     wait = ctx.world.slowmode_wait(channel, ctx.world.bot_member_of(channel))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import discord
+import pytest
 
 from sandbox import Sandbox
 from tests.sandbox.conftest import FastClient, intents, running
@@ -97,3 +98,14 @@ async def test_dm_from_bot_is_recorded(sb: Sandbox) -> None:
         await alice.say("dm", "thanks")
         got = await reply
         assert isinstance(got.channel, discord.DMChannel) and got.content == "thanks"
+
+
+async def test_closed_dms_are_forbidden(sb: Sandbox) -> None:
+    client = FastClient(intents=intents(), guild_ready_timeout=0.05)
+    async with running(client, sb):
+        alice = sb.member("alice")
+        alice.close_dms()
+        user = await client.fetch_user(alice.id)
+        with pytest.raises(discord.Forbidden) as exc:
+            await user.send("hello?")
+        assert exc.value.code == 50007 and sb.dms(alice) == []
