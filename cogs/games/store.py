@@ -250,6 +250,19 @@ class GamesStore(Store):
                 ],
             )
 
+    async def close_abandoned_sessions(self, guild_id: int, running: set[int]) -> int:
+        """Games a crash interrupted (never ended, not running now) are closed as ``interrupted``."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM games_trivia_sessions WHERE guild_id = ? AND ended_at IS NULL",
+            (guild_id,),
+        )
+        stale = [int(r["id"]) for r in rows if int(r["id"]) not in running]
+        await self.db.executemany(
+            "UPDATE games_trivia_sessions SET ended_at = ?, end_reason = 'interrupted' WHERE guild_id = ? AND id = ?",
+            [(time.time(), guild_id, session_id) for session_id in stale],
+        )
+        return len(stale)
+
     async def trivia_leaderboard(
         self, guild_id: int, list_name: str | None, limit: int = 10
     ) -> list[ScoreRow]:

@@ -286,6 +286,14 @@ class TriviaCog(commands.Cog, name="games_trivia"):
             ephemeral=True,
         )
 
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        # A crash leaves games without an end; close them so the history stays truthful.
+        running = {r.session_id for r in self.running.values() if r.guild.id == guild.id}
+        closed = await self.games.store.close_abandoned_sessions(guild.id, running)
+        if closed:
+            log.info("guild %s: %d interrupted trivia game(s) closed", guild.id, closed)
+
     # -- answers --------------------------------------------------------------------------
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -57,6 +57,16 @@ async def test_trivia_sessions_scores_and_lists(tmp_path):
     server = await s.trivia_leaderboard(1, None)
     assert [(r.user_id, r.points, r.games) for r in server] == [(11, 5, 2), (10, 2, 1)]
     assert await s.trivia_leaderboard(2, None) == []
+    crashed = await s.start_session(1, 100, "demo", 10)
+    running = await s.start_session(1, 101, "demo", 10)
+    other_guild = await s.start_session(2, 100, "demo", 10)
+    assert await s.close_abandoned_sessions(1, {running}) == 1
+    ended = dict(
+        await s.db.fetchall(
+            "SELECT id, end_reason FROM games_trivia_sessions WHERE ended_at IS NOT NULL"
+        )
+    )
+    assert ended[crashed] == "interrupted" and running not in ended and other_guild not in ended
     await s.save_list(1, "quiz", "Q?:\n- a\n", 1, 10)
     await s.save_list(1, "quiz", "Q?:\n- b\n", 1, 11)
     assert [(x.name, x.uploaded_by) for x in await s.uploaded_lists(1)] == [("quiz", 11)]
