@@ -107,6 +107,39 @@ def _keys(ident: int | None, name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+class _Keys:
+    """A message's channel, category and role keys (ids as text, names casefolded), lazily."""
+
+    __slots__ = ("_m", "_channel", "_category", "_roles")
+
+    def __init__(self, m: MessageFacts) -> None:
+        self._m = m
+        self._channel: frozenset[str] | None = None
+        self._category: frozenset[str] | None = None
+        self._roles: frozenset[str] | None = None
+
+    @property
+    def channel(self) -> frozenset[str]:
+        if self._channel is None:
+            self._channel = _keys(self._m.channel_id, self._m.channel_name)
+        return self._channel
+
+    @property
+    def category(self) -> frozenset[str]:
+        if self._category is None:
+            self._category = _keys(self._m.category_id, self._m.category_name)
+        return self._category
+
+    @property
+    def roles(self) -> frozenset[str]:
+        if self._roles is None:
+            m = self._m
+            self._roles = frozenset(
+                {str(r) for r in m.role_ids} | {n.casefold() for n in m.role_names}
+            )
+        return self._roles
+
+
 class Engine:
     """A compiled policy. Immutable rules; the only mutable part is the member windows."""
 
@@ -124,7 +157,8 @@ class Engine:
             event: tuple(i for i, r in enumerate(rules) if event in r.events)
             for event in ("message", "edit", "name")
         }
-        self._stateful = any(r.triggers.stateful for r in rules)
+        self._stateful_rules = tuple(r.triggers.stateful for r in rules)
+        self._stateful = any(self._stateful_rules)
         self._checks = tuple(content_checks.build(r.triggers) for r in rules)
         # Rules with the default scope only need the bot/staff test: skip in_scope for them.
         self._plain_scope = tuple(r.scope == _DEFAULT_SCOPE for r in rules)
@@ -150,15 +184,15 @@ class Engine:
     # -- scope ---------------------------------------------------------------------------
 
     @staticmethod
-    def in_scope(scope: Scope, m: MessageFacts, now: float) -> bool:
+    def in_scope(scope: Scope, m: MessageFacts, now: float, keys: _Keys | None = None) -> bool:
         """Does a rule with this scope apply to this author in this channel?"""
         if m.is_bot and not scope.include_bots:
             return False
         if m.is_staff and not scope.include_staff:
             return False
+        keys = keys or _Keys(m)
         if scope.channels or scope.categories or scope.exclude_channels or scope.exclude_categories:
-            chan = _keys(m.channel_id, m.channel_name)
-            cat = _keys(m.category_id, m.category_name)
+            chan, cat = keys.channel, keys.category
             if (scope.channels or scope.categories) and not (
                 chan & scope.channels or cat & scope.categories
             ):
@@ -166,7 +200,7 @@ class Engine:
             if chan & scope.exclude_channels or cat & scope.exclude_categories:
                 return False
         if scope.exempt_roles or scope.required_roles:
-            roles = {str(r) for r in m.role_ids} | {n.casefold() for n in m.role_names}
+            roles = keys.roles
             if roles & scope.exempt_roles:
                 return False
             if scope.required_roles and not roles & scope.required_roles:
@@ -196,8 +230,11 @@ class Engine:
             plain = self._plain_scope
             in_scope = self.in_scope
             skip = m.is_bot or m.is_staff
+            keys = _Keys(m)  # channel, category and role keys computed once for all rules
             active = tuple(
-                i for i in candidates if (plain[i] and not skip) or in_scope(rules[i].scope, m, now)
+                i
+                for i in candidates
+                if (plain[i] and not skip) or in_scope(rules[i].scope, m, now, keys)
             )
             if not active:
                 return CLEAN
@@ -221,6 +258,7 @@ class Engine:
             return CLEAN  # the common case: only word/regex rules, nothing matched
         found: list[tuple[int, str, str, list[Event]]] | None = None
         checks = self._checks
+        stateful_rules = self._stateful_rules
         for i in active:
             hit: tuple[str, str] | None = None
             if i in word_hits:
@@ -236,7 +274,7 @@ class Engine:
             if hit:
                 found = found or []
                 found.append((i, hit[0], hit[1], []))
-            elif history is not None and rules[i].triggers.stateful:
+            elif history is not None and stateful_rules[i]:
                 stateful = self._stateful_hit(rules[i].triggers, history, now)
                 if stateful:
                     found = found or []

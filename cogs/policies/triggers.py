@@ -310,15 +310,18 @@ def emoji_count(raw: str) -> int:
 
 _UPPER = bytes(range(65, 91))
 _LETTERS = _UPPER + bytes(range(97, 123))
+# Latin-1 covers French: capitals À-Þ (but ×), small letters ß-ÿ (but ÷).
+_UPPER_L1 = _UPPER + bytes(b for b in range(0xC0, 0xDF) if b != 0xD7)
+_LETTERS_L1 = _LETTERS + _UPPER_L1[26:] + bytes(b for b in range(0xDF, 0x100) if b != 0xF7)
 
 
 def caps_ratio(raw: str) -> tuple[float, int]:
     """``(ratio of capitals among letters, number of letters)``."""
-    if raw.isascii():
-        data = raw.encode("ascii")
-        letters = len(data) - len(data.translate(None, _LETTERS))
-        upper = len(data) - len(data.translate(None, _UPPER))
-    else:
+    try:
+        data = raw.encode("latin-1")
+        letters = len(data) - len(data.translate(None, _LETTERS_L1))
+        upper = len(data) - len(data.translate(None, _UPPER_L1))
+    except UnicodeEncodeError:
         letters = upper = 0
         for ch in raw:
             if ch.isalpha():
