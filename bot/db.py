@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
 _MIGRATION_FILE = re.compile(r"^(\d{4})_([A-Za-z0-9_\-]+)\.sql$")
-# True while the current task is inside a transaction it owns (lets it skip the lock).
-_in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "vigie_db_in_transaction", default=False
+# The transaction the current task runs inside (lets it skip the lock). A task created inside
+# a transaction inherits this value, so it is only trusted while that transaction is still open
+# (see Database._joins_open_transaction).
+_in_transaction: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+    "vigie_db_in_transaction", default=None
 )
 
 
@@ -52,6 +54,8 @@ class Database:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        # The token of the transaction that holds the lock, None between transactions.
+        self._open: object | None = None
 
     @classmethod
     async def open(cls, path: str | Path, *, busy_timeout_ms: int = 5000) -> Database:
@@ -79,9 +83,13 @@ class Database:
         """The raw connection, for the backup API and tests only."""
         return self._conn
 
+    def _joins_open_transaction(self) -> bool:
+        token = _in_transaction.get()
+        return token is not None and token is self._open
+
     @asynccontextmanager
     async def _guard(self) -> AsyncIterator[None]:
-        if _in_transaction.get():
+        if self._joins_open_transaction():
             yield
             return
         async with self._lock:
@@ -108,7 +116,7 @@ class Database:
         batch = list(rows)
         if not batch:
             return
-        if _in_transaction.get():
+        if self._joins_open_transaction():
             await self._conn.executemany(sql, batch)
             return
         async with self.transaction():
@@ -138,11 +146,12 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error); nested calls join the outer."""
-        if _in_transaction.get():
+        if self._joins_open_transaction():
             yield self
             return
         async with self._lock:
-            token = _in_transaction.set(True)
+            self._open = object()
+            token = _in_transaction.set(self._open)
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -153,6 +162,7 @@ class Database:
                 await self._conn.execute("COMMIT")
             finally:
                 _in_transaction.reset(token)
+                self._open = None
 
     # -- migrations ---------------------------------------------------------------------------
 

@@ -89,6 +89,27 @@ async def test_transaction_commits_together_or_not_at_all(db: Database) -> None:
     assert await db.execute_count("DELETE FROM t WHERE guild_id = ?", (1,)) == 2
 
 
+async def test_task_spawned_inside_a_transaction_gets_its_own_later(db: Database) -> None:
+    """A task created inside a transaction (a dispatched listener) inherits the context; once
+    that transaction is over, the task's own transactions must still BEGIN and roll back."""
+    await db.execute("CREATE TABLE t (guild_id INTEGER NOT NULL, v INTEGER)")
+    outer_done = asyncio.Event()
+
+    async def later() -> None:
+        await outer_done.wait()
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await db.execute("INSERT INTO t VALUES (1, 2)")
+                raise RuntimeError("boom")
+
+    async with db.transaction():
+        await db.execute("INSERT INTO t VALUES (1, 1)")
+        task = asyncio.create_task(later())
+    outer_done.set()
+    await asyncio.wait_for(task, timeout=5)
+    assert [r[0] for r in await db.fetchall("SELECT v FROM t WHERE guild_id = 1")] == [1]
+
+
 async def test_batch_writer_flushes_on_close_and_keeps_rows_on_error(db: Database) -> None:
     await db.execute(
         "CREATE TABLE hits (guild_id INTEGER NOT NULL, user_id INTEGER NOT NULL, n INTEGER)"
