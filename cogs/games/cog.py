@@ -46,6 +46,8 @@ class GamesCog(commands.Cog, name="games"):
         self._settings: dict[int, tuple[Any, GamesSettings | None]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._open_seasons: dict[int, str] = {}
+        self._loading = 0
+        self._where: dict[tuple[int, int], Any] = {}
 
     # -- life cycle -----------------------------------------------------------------------
     async def cog_load(self) -> None:
@@ -116,6 +118,9 @@ class GamesCog(commands.Cog, name="games"):
         )
         if self.engine.last_xp:
             self.bump_challenges(guild.id, settings, "messages", author.id, now, message.channel.id)
+            if self._loading:
+                # Totals are still being read: remember where to announce a level-up found then.
+                self._where[(guild.id, author.id)] = message.channel
         if up is not None:
             self.spawn(self.level_up(guild, up, message.channel, author))
 
@@ -251,14 +256,23 @@ class GamesCog(commands.Cog, name="games"):
         self.spawn(self._load(guild_id, season))
 
     async def _load(self, guild_id: int, season: str) -> None:
-        stored = await self.store.season_totals(guild_id, season)
+        self._loading += 1
+        try:
+            stored = await self.store.season_totals(guild_id, season)
+            ups = self.engine.loaded(guild_id, season, stored)
+        finally:
+            self._loading -= 1
+        where = self._where
+        self._where = {} if not self._loading else where
         guild = self.bot.get_guild(guild_id)
-        for up in self.engine.loaded(guild_id, season, stored):
+        for up in ups:
             if guild is not None:
-                await self.level_up(guild, up)
+                await self.level_up(guild, up, where.get((guild_id, up.user_id)))
 
     async def _tick(self) -> None:
         """After each XP flush: challenge progress, completions, season rollovers."""
+        # Members quiet for an hour leave the cooldown memory (cooldowns are shorter than that).
+        self.engine.gate.prune(time.time(), older_than=max(3600.0, self._longest_cooldown()))
         rows = self.progress.take()
         if rows:
             try:
@@ -270,6 +284,12 @@ class GamesCog(commands.Cog, name="games"):
                 await self._complete(guild_id, week, challenge_id)
         for guild in list(self.bot.guilds):
             await self.check_season(guild)
+
+    def _longest_cooldown(self) -> float:
+        cooldowns = [
+            c[1].xp.rules.cooldown_seconds for c in self._settings.values() if c[1] is not None
+        ]
+        return max(cooldowns, default=0.0)
 
     async def _complete(self, guild_id: int, week: str, challenge_id: str) -> None:
         guild = self.bot.get_guild(guild_id)
