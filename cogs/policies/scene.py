@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-ORDER = 50
+ORDER = 900  # last: its rules stay on and must not act on the other parts of the scene
 
 POLICIES_DOCUMENT = """\
 policies:
