@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,13 @@ from discord.ext import commands
 from bot import checks
 from bot.user_error import UserError
 from cogs.games.cog import GamesCog
-from cogs.games.trivia_formats import TriviaFormatError, TriviaList, load_trivia_file, parse_trivia
+from cogs.games.trivia_formats import TriviaFormatError, parse_trivia
 from cogs.games.trivia_game import BOT_PLAYER, GameRules, TriviaGame
+from cogs.games.trivia_lists import LIST_NAME, TriviaLibrary
 from cogs.games.views import ChoiceView
 
 log = logging.getLogger(__name__)
 
-LIST_NAME = re.compile(r"^[\w.-]{1,64}$")
 MAX_UPLOAD_BYTES = 1_000_000
 SHOWN_ERRORS = 10
 
@@ -53,7 +52,7 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         self.bot = bot
         self.games = games
         self.running: dict[int, RunningGame] = {}
-        self._shipped: dict[str, tuple[float, TriviaList]] = {}
+        self.library = TriviaLibrary(games.store, Path(bot.settings.config_dir) / "trivia")
         self.closing = False
 
     async def cog_unload(self) -> None:
@@ -70,43 +69,6 @@ class TriviaCog(commands.Cog, name="games_trivia"):
 
     def _t(self, target: Any, key: str, **fields: Any) -> str:
         return self.bot.i18n.t(self.bot.i18n.locale_for(target), key, **fields)
-
-    # -- lists ----------------------------------------------------------------------------
-    @property
-    def lists_dir(self) -> Path:
-        return Path(self.bot.settings.config_dir) / "trivia"
-
-    def shipped_lists(self) -> dict[str, TriviaList]:
-        """Lists in config/trivia/, re-read when a file changes; broken files are logged, skipped."""
-        found: dict[str, TriviaList] = {}
-        for path in sorted(self.lists_dir.glob("*.yaml")) if self.lists_dir.is_dir() else []:
-            stamp = path.stat().st_mtime
-            cached = self._shipped.get(path.stem)
-            if cached is None or cached[0] != stamp:
-                try:
-                    cached = (stamp, load_trivia_file(path))
-                except TriviaFormatError as exc:
-                    log.error("trivia list %s is invalid:\n%s", path, exc)
-                    continue
-                self._shipped[path.stem] = cached
-            found[path.stem] = cached[1]
-        return found
-
-    async def load_list(self, guild_id: int, name: str) -> TriviaList:
-        """The list ``name`` (uploaded here first, else shipped), named by that key: scores and
-        /trivia start use the key, whatever title the file gives itself."""
-        return replace(await self._find_list(guild_id, name), name=name)
-
-    async def _find_list(self, guild_id: int, name: str) -> TriviaList:
-        if not LIST_NAME.match(name):
-            raise UserError("games.trivia.unknown_list", name=name[:64])
-        stored = await self.games.store.uploaded_list(guild_id, name)
-        if stored is not None:
-            return parse_trivia(stored.content, f"{name}.yaml", name=name)
-        shipped = self.shipped_lists().get(name)
-        if shipped is None:
-            raise UserError("games.trivia.unknown_list", name=name)
-        return shipped
 
     # -- commands -------------------------------------------------------------------------
     @trivia.command(name="start")
@@ -131,7 +93,7 @@ class TriviaCog(commands.Cog, name="games_trivia"):
             raise UserError("games.trivia.wrong_channel")
         if channel.id in self.running:
             raise UserError("games.trivia.already_running")
-        trivia_list = await self.load_list(guild.id, list or trivia.default_list)
+        trivia_list = await self.library.load(guild.id, list or trivia.default_list)
         rules = GameRules.build(
             trivia_list,
             rounds or trivia.rounds,
@@ -184,7 +146,7 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         assert interaction.guild is not None
         lines = [self._t(interaction, "games.trivia.lists_title")]
         uploaded = {s.name: s for s in await self.games.store.uploaded_lists(interaction.guild.id)}
-        for name, trivia_list in self.shipped_lists().items():
+        for name, trivia_list in self.library.shipped().items():
             if name not in uploaded:
                 lines.append(
                     self._t(
