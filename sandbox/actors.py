@@ -10,7 +10,7 @@ from sandbox.interactions import MODAL, InteractionRecord
 from sandbox.models import Attachment, Channel, ChannelType, Guild, Message, User
 from sandbox.payloads import command_data, envelope
 from sandbox.routes.common import mentions_for
-from sandbox.snowflake import new_id
+from sandbox.snowflake import new_id, now
 
 if TYPE_CHECKING:
     from sandbox.sandbox import Sandbox
@@ -82,8 +82,6 @@ class Actor:
         if P.channel_permissions(guild, member, channel) & need != need:
             raise PermissionError(f"{self.name} may not do that in #{channel.name}")
         if member.communication_disabled_until is not None:
-            from sandbox.snowflake import now
-
             if member.communication_disabled_until > now():
                 raise PermissionError(f"{self.name} is timed out")
 

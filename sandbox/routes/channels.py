@@ -11,7 +11,7 @@ from sandbox.models import Channel, ChannelType, Overwrite
 from sandbox.router import Ctx, route
 from sandbox.routes.common import build_message, get_channel, get_message, require
 from sandbox.routes.guilds import parse_overwrites
-from sandbox.snowflake import now
+from sandbox.snowflake import now, parse_time
 
 CHANNEL_UPDATE, CHANNEL_DELETE = 11, 12
 OVERWRITE_CREATE, OVERWRITE_UPDATE, OVERWRITE_DELETE = 13, 14, 15
@@ -351,8 +351,6 @@ async def list_pins(ctx: Ctx) -> Any:
         reverse=True,
     )
     if "before" in ctx.query:
-        from sandbox.snowflake import parse_time
-
         before = parse_time(ctx.query["before"])
         pinned = [m for m in pinned if m.pinned_at and before and m.pinned_at < before]
     limit = max(1, min(int(ctx.query.get("limit", 50)), 50))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from sandbox import serializers as S
 from sandbox.errors import ApiError, unknown
 from sandbox.interactions import (
     AUTOCOMPLETE_RESULT,
@@ -21,6 +22,7 @@ from sandbox.interactions import (
 from sandbox.models import Message
 from sandbox.router import Ctx, route
 from sandbox.routes.common import apply_edit, build_message
+from sandbox.snowflake import new_id
 
 TOKEN_LIFETIME = 15 * 60
 
@@ -35,8 +37,6 @@ def _record_by_token(ctx: Ctx) -> InteractionRecord:
 
 
 def _interaction_meta(rec: InteractionRecord) -> dict[str, Any]:
-    from sandbox import serializers as S
-
     meta: dict[str, Any] = {
         "id": str(rec.id),
         "type": rec.type,
@@ -54,40 +54,24 @@ def _interaction_meta(rec: InteractionRecord) -> dict[str, Any]:
 def _new_message(
     ctx: Ctx, rec: InteractionRecord, data: dict[str, Any] | None, *, loading: bool = False
 ) -> Message:
+    """The message an answer creates: from its payload, or an empty 'thinking' one (defer)."""
     channel = ctx.world.channel(int(rec.payload["channel_id"]))
     if channel is None:
         raise unknown("Channel")
-    data = dict(data or {})
+    origin: dict[str, Any] = {
+        "webhook_id": ctx.sb.application.id,
+        "application_id": ctx.sb.application.id,
+        "interaction_metadata": _interaction_meta(rec),
+    }
     if loading:
-        data.setdefault("content", "")
-    msg = (
-        build_message(
-            ctx.sb,
-            channel,
-            ctx.world.bot,
-            data,
-            ctx.files,
-            webhook_id=ctx.sb.application.id,
-            application_id=ctx.sb.application.id,
-            interaction_metadata=_interaction_meta(rec),
+        flags = LOADING_FLAG | (((data or {}).get("flags") or 0) & 64)
+        msg = Message(
+            id=new_id(), channel_id=channel.id, author=ctx.world.bot, flags=flags, **origin
         )
-        if not loading
-        else Message(
-            id=0,
-            channel_id=channel.id,
-            author=ctx.world.bot,
-            webhook_id=ctx.sb.application.id,
-            application_id=ctx.sb.application.id,
-            interaction_metadata=_interaction_meta(rec),
-        )
-    )
-    if loading:
-        from sandbox.snowflake import new_id
-
-        msg.id = new_id()
-        msg.flags = LOADING_FLAG | ((data.get("flags") or 0) & 64)
+    else:
+        msg = build_message(ctx.sb, channel, ctx.world.bot, data, ctx.files, **origin)
     if rec.type == 2:
-        msg.type = 20
+        msg.type = 20  # CHAT_INPUT_COMMAND
     return msg
 
 

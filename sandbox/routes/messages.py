@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sandbox import permissions as P
+from sandbox import serializers as S
 from sandbox.errors import ApiError, field_error, unknown
 from sandbox.models import ChannelType
 from sandbox.router import Ctx, route
@@ -130,8 +131,8 @@ async def bulk_delete(ctx: Ctx) -> Any:
 
 
 def _emoji_key(raw: str) -> str:
-    value = unquote(raw)
-    return value
+    """The reaction key: a unicode emoji, or name:id for a custom one (URL-decoded)."""
+    return unquote(raw)
 
 
 @route("PUT", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me")
@@ -168,8 +169,6 @@ async def remove_reaction(ctx: Ctx) -> Any:
 
 @route("GET", "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}")
 async def list_reactors(ctx: Ctx) -> Any:
-    from sandbox import serializers as S
-
     channel = get_channel(ctx)
     msg = get_message(ctx, channel)
     ids = msg.reactions.get(_emoji_key(ctx.params["emoji_name"]), [])
@@ -183,8 +182,6 @@ async def clear_emoji(ctx: Ctx) -> Any:
     msg = get_message(ctx, channel)
     key = _emoji_key(ctx.params["emoji_name"])
     if msg.reactions.pop(key, None):
-        from sandbox import serializers as S
-
         data = {"channel_id": str(channel.id), "message_id": str(msg.id), "emoji": S._emoji(key)}
         if channel.guild_id:
             data["guild_id"] = str(channel.guild_id)
