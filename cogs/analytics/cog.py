@@ -69,6 +69,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         self.collector = ActivityCollector()
         self._cache: dict[int, _Cached] = {}
         self._flusher: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self.watcher = ReputationWatch(bot, self.store)
         bot.register_store(self.store)
 
@@ -81,8 +82,11 @@ class AnalyticsCog(commands.Cog, name="analytics"):
     async def cog_unload(self) -> None:
         self.bot.timers.remove_handler(MONTHLY)
         self.bot.timers.remove_handler(WATCH)
+        # Stop the flusher between two flushes, never inside one: a write cancelled halfway
+        # is rolled back and the batch it had drained would be lost.
+        self._stopping.set()
         if self._flusher is not None:
-            self._flusher.cancel()
+            await self._flusher
         await self.flush()  # a clean stop loses nothing
         await self.watcher.close()
 
@@ -99,8 +103,11 @@ class AnalyticsCog(commands.Cog, name="analytics"):
 
     async def _flush_forever(self) -> None:
         rounds = 0
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)
+        while not self._stopping.is_set():
+            try:
+                await asyncio.wait_for(self._stopping.wait(), timeout=FLUSH_SECONDS)
+            except TimeoutError:
+                pass
             rounds += 1
             if rounds % SNAPSHOT_EVERY == 1:
                 self._snapshot_sizes()

@@ -125,6 +125,37 @@ async def test_monthly_report_fires_once_across_restarts(world):
     assert len(posted) == 1
 
 
+async def test_a_stop_during_a_background_flush_loses_no_count(make_world, monkeypatch):
+    from cogs.analytics import cog as analytics_cog
+
+    monkeypatch.setattr(analytics_cog, "FLUSH_SECONDS", 0.05)
+    world = await make_world()
+    cog = world.bot.get_cog("analytics")
+    writing, release = asyncio.Event(), asyncio.Event()
+    real_write, real_unload = cog.store.write, cog.cog_unload
+
+    async def slow_write(batch):
+        if batch.messages:  # hold the background flush that carries the message
+            writing.set()
+            await release.wait()
+        await real_write(batch)
+
+    async def unload():
+        # The write is released just after the unload began (the old unload cancelled it).
+        asyncio.get_running_loop().call_soon(release.set)
+        await real_unload()
+
+    cog.store.write = slow_write
+    cog.cog_unload = unload
+    await world.member("alice").say("#general", "hello")
+    await asyncio.wait_for(writing.wait(), timeout=5)
+    db_path = world.db_path
+    await world.stop()
+    with sqlite3.connect(db_path) as db:
+        (counted,) = db.execute("SELECT SUM(messages) FROM analytics_hourly").fetchone()
+    assert counted == 1
+
+
 async def _wait_for_timer(world, kind, ok, count=None):
     """Poll the timers table (a few ms per look) until the pending timers satisfy ``ok``."""
     for _ in range(500):
