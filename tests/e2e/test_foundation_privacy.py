@@ -117,3 +117,36 @@ async def test_privacy_forget_removes_rows_from_every_store_after_confirmation(w
     assert await notes.notes(OTHER_GUILD, alice.user.id) == ["other server"]
     export = await world.bot.privacy.export_user(world.guild.id, alice.user.id)
     assert export["data"]["notes"] == {"notes": []} and export["data"]["badges"] == {"notes": []}
+
+
+def _normalized(export: dict[str, Any], user_id: int) -> str:
+    """An export with the member's id and the export time blanked, to compare shapes."""
+    data = dict(export, exported_at=None)
+    return json.dumps(data, sort_keys=True, default=str).replace(str(user_id), "<member>")
+
+
+async def test_privacy_forget_after_real_activity_leaves_what_a_stranger_has(world):
+    # Real activity in every feature that keeps data: a join and a few messages.
+    alice = await world.sb.join("alice", guild=world.guild)
+    for n in range(3):
+        await alice.say("#general", f"hello everyone, message {n}")
+    await world.sb.wait_for_message("general", author=alice.user, where=lambda m: m["content"].endswith("2"))
+    # A restart flushes what the features batch in memory.
+    await world.restart()
+    privacy = world.bot.privacy
+    stranger = world.member("stranger")
+    before = await privacy.export_user(world.guild.id, alice.id)
+    blank = await privacy.export_user(world.guild.id, stranger.id)
+    nothing = _normalized(blank, stranger.id)
+    assert _normalized(before, alice.id) != nothing, "the activity left no data to forget"
+    holding = sorted(
+        name for name, part in before["data"].items()
+        if _normalized({"p": part}, alice.id) != _normalized({"p": blank["data"].get(name)}, stranger.id)
+    )
+    print("stores holding alice's data before forget:", ", ".join(holding))
+    r = await world.manager.slash("privacy forget", member=alice)
+    await r.response(timeout=5)
+    done = await (await world.manager.click(r, world.t("admin.button_forget"))).response(timeout=5)
+    assert done.content.startswith(world.t("admin.privacy_forgotten", member=alice.mention, count=0)[:5])
+    after = await privacy.export_user(world.guild.id, alice.id)
+    assert _normalized(after, alice.id) == nothing, after["data"]
