@@ -48,7 +48,9 @@ class Period:
             # A month so far compares with the same stretch of the month before.
             elapsed = self.end - self.start
             return Period(before.start, min(before.end, before.start + elapsed), before.label)
-        return Period(self.start - self.length, self.start, f"before {self.label}")
+        start = self.start - self.length
+        # Shown in both languages ("compared with ..."): local dates, not English words.
+        return Period(start, self.start, _span(start, self.start))
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
@@ -58,6 +60,12 @@ class Period:
         first = self.start.astimezone(UTC).date()
         last = (self.end - timedelta(microseconds=1)).astimezone(UTC).date()
         return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _span(start: datetime, end: datetime) -> str:
+    """The first and last calendar day of ``[start, end)``, like ``2026-10-25 – 2026-11-23``."""
+    first, last = start.date(), (end - timedelta(microseconds=1)).date()
+    return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
 
 
 def _zone_of(tz: object) -> ZoneInfo:

@@ -45,6 +45,14 @@ def test_parse_forms():
     assert before.length == so_far.length
 
 
+def test_a_day_count_compares_with_dates_not_english_words():
+    # The label lands in French text too ("Comparé à ..."): it names the local days.
+    before = parse_period("7d", NOW, PARIS).previous()
+    assert before.label == "2026-11-10 – 2026-11-17"
+    assert before.end == NOW - timedelta(days=7)
+    assert before.previous().length == timedelta(days=7)
+
+
 @pytest.mark.parametrize("text", ["", "abc", "0d", "999d", "2026-13", "2027-01", "12-2026"])
 def test_parse_rejects(text):
     if text == "":
