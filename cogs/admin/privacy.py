@@ -43,8 +43,14 @@ class PrivacyCog(commands.Cog, name="privacy"):
         return self.bot.i18n.t(self.bot.i18n.locale_for(interaction), key, **fields)
 
     async def forget(self, guild_id: int, user_id: int) -> int:
-        """Erase ``user_id``'s rows in ``guild_id`` from every store; returns rows removed."""
+        """Erase ``user_id``'s rows in ``guild_id`` from every store; returns rows removed.
+
+        Then dispatches ``member_data_forgotten(guild_id, user_id)``: a feature that keeps
+        rows in memory before a batched write must drop that member's share, or its next
+        flush would write back what was just erased.
+        """
         counts = await self.bot.privacy.forget_user(guild_id, user_id)
+        self.bot.dispatch("member_data_forgotten", guild_id, user_id)
         return sum(int(n or 0) for n in counts.values())
 
     async def _export_file(self, guild_id: int, user_id: int) -> discord.File:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -102,6 +103,14 @@ async def test_privacy_export_and_forget_are_for_managers_only(world, stores):
 async def test_privacy_forget_removes_rows_from_every_store_after_confirmation(world, stores):
     notes, badges = stores
     alice, bob = world.member("alice"), world.member("bob")
+    forgotten: list[tuple[int, int]] = []
+    told = asyncio.Event()
+
+    async def on_member_data_forgotten(guild_id: int, user_id: int) -> None:
+        forgotten.append((guild_id, user_id))
+        told.set()
+
+    world.bot.add_listener(on_member_data_forgotten)
     r = await world.manager.slash("privacy forget", member=alice)
     ask = await r.response(timeout=5)
     assert ask.ephemeral
@@ -117,6 +126,9 @@ async def test_privacy_forget_removes_rows_from_every_store_after_confirmation(w
     assert await notes.notes(OTHER_GUILD, alice.user.id) == ["other server"]
     export = await world.bot.privacy.export_user(world.guild.id, alice.user.id)
     assert export["data"]["notes"] == {"notes": []} and export["data"]["badges"] == {"notes": []}
+    # Features holding unflushed rows in memory are told to drop them.
+    await asyncio.wait_for(told.wait(), 5)
+    assert forgotten == [(world.guild.id, alice.user.id)]
 
 
 def _normalized(export: dict[str, Any], user_id: int) -> str:
