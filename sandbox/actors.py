@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox import permissions as P
 from sandbox.components import find_component, modal_submission, resolve_select
+from sandbox.human import HumanModeration
 from sandbox.interactions import MODAL, InteractionRecord
 from sandbox.models import Attachment, Channel, ChannelType, Guild, Message, User
 from sandbox.payloads import command_data, envelope
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 
 
-class Actor:
+class Actor(HumanModeration):
     """A user acting in the sandbox, in one guild (or in DMs when guild is None)."""
 
     def __init__(self, sb: Sandbox, user: User, guild: Guild | None) -> None:

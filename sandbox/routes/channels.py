@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox import moderation
 from sandbox import permissions as P
 from sandbox import serializers as S
 from sandbox.errors import ApiError, field_error, unknown
@@ -99,28 +100,7 @@ async def delete(ctx: Ctx) -> Any:
     if channel.type == ChannelType.DM:
         return S.channel(channel, users=ctx.world.users)
     require(ctx, channel, P.MANAGE_THREADS if channel.is_thread else P.MANAGE_CHANNELS)
-    guild = ctx.world.guilds[channel.guild_id]
-    del guild.channels[channel.id]
-    ctx.world.messages.pop(channel.id, None)
-    if channel.is_thread:
-        ctx.world.bus.emit(
-            "THREAD_DELETE",
-            {
-                "id": str(channel.id),
-                "guild_id": str(guild.id),
-                "parent_id": str(channel.parent_id),
-                "type": channel.type,
-            },
-        )
-    else:
-        _channel_event(ctx, channel, "DELETE")
-    ctx.world.audit(
-        guild,
-        THREAD_DELETE if channel.is_thread else CHANNEL_DELETE,
-        user_id=ctx.world.bot.id,
-        target_id=channel.id,
-        reason=ctx.reason,
-    )
+    moderation.delete_channel(ctx.world, channel, by=ctx.world.bot, reason=ctx.reason)
     return S.channel(channel)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sandbox import moderation
 from sandbox import permissions as P
 from sandbox import serializers as S
 from sandbox.errors import ApiError, field_error, missing_permissions, unknown
-from sandbox.models import Ban, Guild, Role
+from sandbox.models import Guild, Role
 from sandbox.router import Ctx, route
 from sandbox.routes.common import bot_member, get_guild, get_member, require, require_outranks
 from sandbox.snowflake import now, parse_time
@@ -191,10 +192,7 @@ async def kick(ctx: Ctx) -> Any:
     target = get_member(guild, ctx.int_param("user_id"))
     require(ctx, None, P.KICK_MEMBERS, guild)
     require_outranks(ctx, guild, target)
-    ctx.world.remove_member(guild, target.id)
-    ctx.world.audit(
-        guild, MEMBER_KICK, user_id=ctx.world.bot.id, target_id=target.id, reason=ctx.reason
-    )
+    moderation.kick(ctx.world, guild, target, by=ctx.world.bot, reason=ctx.reason)
     return 204, None
 
 
@@ -220,21 +218,9 @@ async def ban(ctx: Ctx) -> Any:
             "NUMBER_TYPE_MAX",
             "int value should be less than or equal to 604800.",
         )
-    if target is not None:
-        ctx.world.remove_member(guild, user.id)
-    guild.bans[user.id] = Ban(user=user, reason=ctx.reason)
-    ctx.world.bus.emit("GUILD_BAN_ADD", {"guild_id": str(guild.id), "user": S.user(user)})
-    if seconds:
-        cutoff = now() - timedelta(seconds=seconds)
-        for channel in list(guild.channels.values()):
-            ids = [
-                m.id
-                for m in ctx.world.messages.get(channel.id, {}).values()
-                if m.author.id == user.id and m.timestamp >= cutoff
-            ]
-            if ids:
-                ctx.world.bulk_delete(channel, ids)
-    ctx.world.audit(guild, BAN_ADD, user_id=ctx.world.bot.id, target_id=user.id, reason=ctx.reason)
+    moderation.ban(
+        ctx.world, guild, user, by=ctx.world.bot, reason=ctx.reason, delete_message_seconds=seconds
+    )
     return 204, None
 
 
@@ -242,13 +228,10 @@ async def ban(ctx: Ctx) -> Any:
 async def unban(ctx: Ctx) -> Any:
     guild = get_guild(ctx)
     require(ctx, None, P.BAN_MEMBERS, guild)
-    entry = guild.bans.pop(ctx.int_param("user_id"), None)
-    if entry is None:
+    if not moderation.unban(
+        ctx.world, guild, ctx.int_param("user_id"), by=ctx.world.bot, reason=ctx.reason
+    ):
         raise unknown("Ban")
-    ctx.world.bus.emit("GUILD_BAN_REMOVE", {"guild_id": str(guild.id), "user": S.user(entry.user)})
-    ctx.world.audit(
-        guild, BAN_REMOVE, user_id=ctx.world.bot.id, target_id=entry.user.id, reason=ctx.reason
-    )
     return 204, None
 
 
