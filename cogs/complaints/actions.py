@@ -14,6 +14,7 @@ from bot.checks import Privilege, privilege_of
 from bot.modlog import resolve_channel
 from bot.user_error import UserError
 
+from . import deadlines as dl
 from . import effects, places
 from . import tickets as tk
 from .desk import Desk, now
@@ -148,10 +149,11 @@ async def close(
 ) -> Ticket:
     """Close with a resolution (staff); a dispute's outcome may link to a policy case."""
     desk.require_staff(actor, desk.config(guild.id))
-    _, new = await desk.transition(
+    old, new = await desk.transition(
         guild.id, ticket_id, lambda t: tk.close(t, actor.id, now(), resolution)
     )
     assert new is not None and new.id is not None
+    effects.report_deadline_met(desk, old, dl.RESOLUTION, new.closed_at)
     if case:
         await desk.store.set_policy_case(guild.id, new.id, case.strip()[:40])
         # The policies feature may listen to annotate its case; we never import it.

@@ -151,6 +151,8 @@ async def announce_deadline(
     late = int(plan.late_by.total_seconds() // 60)
     await desk.record(before, "breach", None, clocks=clocks, late=late)
     desk.bot.dispatch("complaint_breached", after, plan.breaches)
+    for _ in plan.breaches:
+        desk.bot.dispatch("analytics_event", after.guild_id, "ticket_deadline", value=0)
     reason_key = (
         "complaints.deadline.breach_reason_late" if late else ("complaints.deadline.breach_reason")
     )
@@ -252,3 +254,11 @@ async def send_transcripts(desk: Desk, guild: discord.Guild, ticket: Ticket) -> 
                 await person.send(text, files=files(MEMBER))
             except discord.HTTPException:
                 log.info("ticket #%s: member %s does not accept DMs", ticket.number, party)
+
+
+def report_deadline_met(desk: Desk, before: Ticket, clock: str, at: Any) -> None:
+    """Tell analytics that a running deadline was met (breaches are told as they happen)."""
+    due = dl.deadlines_for(before, desk.config(before.guild_id))
+    deadline = due.first_response if clock == dl.FIRST else due.resolution
+    if deadline is not None and at is not None and at <= deadline:
+        desk.bot.dispatch("analytics_event", before.guild_id, "ticket_deadline", value=1)

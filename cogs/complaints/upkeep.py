@@ -8,6 +8,7 @@ import discord
 
 from bot.user_error import UserError
 
+from . import deadlines as dl
 from . import effects
 from . import tickets as tk
 from .actions import _place, finish
@@ -18,12 +19,13 @@ from .tickets import Ticket
 async def first_response(desk: Desk, guild_id: int, ticket_id: int, at: Any) -> None:
     """A staff message in the place: stop the first-response clock (background task)."""
     try:
-        _, new = await desk.transition(
+        old, new = await desk.transition(
             guild_id, ticket_id, lambda t: tk.record_staff_message(t, at)
         )
     except UserError:
         return  # the ticket was deleted meanwhile (forget_user): nothing to time any more
     if new is not None:
+        effects.report_deadline_met(desk, old, dl.FIRST, at)
         await desk.arm(new)
         desk.bot.dispatch("complaint_first_response", new)
 
