@@ -12,7 +12,7 @@ ORDER = 10
 async def play(stage: Any) -> None:
     """Show the config, set a key, refuse a member, answer /privacy mine."""
     stage.narrate("A manager checks Vigie's configuration and changes the time zone")
-    reply = await stage.manager.slash("config show", guild=stage.guild)
+    reply = await stage.manager.slash("config show", guild=stage.guild, section="roles")
     await reply.response(timeout=5)
     reply = await stage.manager.slash("config set", guild=stage.guild, key="timezone", value="Europe/Paris")
     await reply.response(timeout=5)
