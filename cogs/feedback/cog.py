@@ -184,6 +184,8 @@ class FeedbackCog(commands.Cog, name="feedback"):
             anonymous=anonymous,
             length=len(text),
         )
+        # Analytics reads ratings from its neutral event: a value, never an author.
+        self.bot.dispatch("analytics_event", guild.id, "feedback_rating", value=rating)
         await self._post_to_inbox(guild, entry)
 
     async def _post_to_inbox(self, guild: discord.Guild, entry: Any) -> None:

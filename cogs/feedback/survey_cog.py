@@ -194,3 +194,8 @@ class SurveysCog(commands.Cog, name="feedback_surveys"):
             response_id=response.id,
             answers=response.answers,
         )
+        for question in progress.survey.questions:
+            score = response.answers.get(question.id)
+            if question.kind == "nps" and isinstance(score, int):
+                # Analytics reads NPS from its neutral event: a score, no member.
+                self.bot.dispatch("analytics_event", guild_id, "nps", value=score)
