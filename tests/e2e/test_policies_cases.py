@@ -47,7 +47,7 @@ async def test_alert_undo_lifts_the_timeout_and_pardons(policed):
     shown = await (await world.moderator.slash("case show", number=1)).response()
     assert shown.embeds[0]["footer"]["text"] == "(pardoned)"
     history = await (await world.moderator.slash("history", member=alice)).response()
-    assert history.content.startswith("History of alice (0 points now):")
+    assert history.content.startswith("History of alice (points now: 0):")
 
 
 async def test_alert_buttons_refuse_members_and_survive_a_restart(policed):

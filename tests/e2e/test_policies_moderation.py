@@ -56,7 +56,7 @@ async def test_warn_dm_case_points_and_ladder_once(policed):
     world = policed
     alice = world.member("alice")
     text = await reply(await world.moderator.slash("warn", member=alice, reason="spam"))
-    assert text == "Case #1: alice was warned. They now have 1 points."
+    assert text == "Case #1: alice was warned. Points now: 1."
     assert world.sb.dms(alice)[0]["content"] == "You received a warning in Vigie Demo: spam"
     text = await reply(await world.moderator.slash("warn", member=alice, reason="again"))
     assert "The ladder applied a timeout (case #3)" in text
@@ -194,3 +194,17 @@ async def test_members_cannot_moderate(policed):
     eve, bob = world.member("eve"), world.member("bob")
     first = await (await eve.slash("kick", member=bob)).response()
     assert first.content == world.t("errors.not_moderator")
+
+
+async def test_french_server_gets_french_answers_and_dms(world):
+    await world.set_config("locale: fr\n" + CONFIG)
+    alice = world.member("alice")
+    text = await reply(await world.moderator.slash("warn", member=alice, reason="spam"))
+    assert text == "Dossier n°1 : alice a reçu un avertissement. Points actuels : 1."
+    assert (
+        world.sb.dms(alice)[0]["content"] == "Vous avez reçu un avertissement sur Vigie Demo : spam"
+    )
+    first = await (
+        await world.moderator.slash("timeout", member=alice, duration="bientôt")
+    ).response()
+    assert first.content == "« bientôt » n'est pas une durée (exemples : 30s, 10m, 2h, 7d, 1h30m)."
