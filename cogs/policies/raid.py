@@ -140,6 +140,9 @@ class SpamWave:
         authors = {c[3] for c in copies}
         # One member repeating himself is the duplicates rule's business; a wave is several.
         if len(copies) >= threshold and len(authors) >= 2:
+            if len(self._waves) >= self.max_texts:
+                # Forget finished waves before remembering a new one (bounded memory).
+                self._waves = {k: until for k, until in self._waves.items() if until >= at}
             self._waves[key] = at + window
             found = [(c[1], c[2]) for c in copies]
             copies.clear()

@@ -58,3 +58,11 @@ def test_spam_wave_memory_is_bounded() -> None:
     for digest in range(1, 100):
         wave.observe(1, digest, 0.0, 1, digest, 1, 5, 30)
     assert len(wave._guilds[1]) == 10
+
+
+def test_finished_waves_are_forgotten() -> None:
+    wave = SpamWave(max_texts=5)
+    for digest in range(1, 50):
+        for author in range(3):
+            wave.observe(1, digest, float(digest * 100 + author), 1, author, author, 3, 30)
+    assert len(wave._waves) <= 5
