@@ -154,10 +154,12 @@ class WelcomeCog(commands.Cog, name="welcome"):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         since = datetime.now(UTC) - FIRST_MESSAGE_HORIZON
+        # Queued first messages count as sent (on_ready comes again after a reconnect).
+        await self.first_messages.flush()
         for guild in self.bot.guilds:
-            self.awaiting_first[guild.id] = set(
-                await self.store.awaiting_first_message(guild.id, since)
-            )
+            stored = await self.store.awaiting_first_message(guild.id, since)
+            # Merged, not replaced: a member who joined during the query is already in the set.
+            self.awaiting_first.setdefault(guild.id, set()).update(stored)
             await self.report_role_problems(guild)
 
     @commands.Cog.listener()

@@ -73,6 +73,32 @@ async def test_active_after_seven_days_only_for_members_who_stayed_and_posted(wo
     assert record.journey.active_7d_at is None
 
 
+async def test_a_join_during_the_ready_reload_keeps_its_first_message_watch(world: Any) -> None:
+    w = world
+    await w.set_config(CONFIG)
+    cog = w.bot.get_cog("welcome")
+    querying, release = asyncio.Event(), asyncio.Event()
+    real_query = cog.store.awaiting_first_message
+
+    async def slow_query(guild_id: int, since: datetime) -> list[int]:
+        rows = await real_query(guild_id, since)  # read before the join below is stored
+        querying.set()
+        await release.wait()
+        return rows
+
+    cog.store.awaiting_first_message = slow_query
+    reload = asyncio.ensure_future(cog.on_ready())  # as after a reconnect
+    await asyncio.wait_for(querying.wait(), timeout=5)
+    started = asyncio.ensure_future(
+        w.bot.wait_for("onboarding_step", check=lambda g, u, step, at: step == "joined", timeout=5)
+    )
+    nina = await w.sb.join("nina", guild=w.guild)
+    await started
+    release.set()
+    await reload
+    assert nina.id in cog.awaiting_first[w.guild.id]
+
+
 async def test_privacy_export_contains_the_journey(world: Any) -> None:
     w = world
     await w.set_config(CONFIG)
