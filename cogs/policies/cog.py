@@ -228,7 +228,9 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
                     )  # fmt: skip
                 except UserError as exc:
                     refused = self.bot.i18n.for_guild(guild, exc.message_key, **exc.fields)
-            elif plan.delete or plan.alert or plan.add_roles or plan.remove_roles:
+            if case is None and (plan.delete or plan.alert or plan.add_roles or plan.remove_roles):
+                # No punishment, or one Discord refused: the hit is still a case, so the
+                # evidence is kept and the moderators' alert has a number.
                 new = NewCase(
                     "delete" if plan.delete else "alert", member.id, rule=rules,
                     reason=reason or rules, evidence=evidence, points=verdict.points, **where,

@@ -102,3 +102,23 @@ async def test_log_only_rule_does_nothing_but_log(policed):
     await world.sb.wait_for_message("#modlog", where=lambda m: "log-only" in m["content"])
     assert any(m["id"] == str(message.id) for m in world.sb.messages("#general"))
     assert cases(world) == []
+
+
+async def test_refused_punishment_still_deletes_records_and_alerts(world):
+    await world.set_config(
+        "policies:\n"
+        "  enabled: true\n"
+        "  rules:\n"
+        "    - name: everyone\n"
+        "      triggers: {words: [connard]}\n"
+        "      scope: {include_staff: true}\n"
+        "      actions: [delete, {timeout: 1h}, alert]\n"
+    )
+    message = await world.owner.say("#general", "connard")
+    alert = await world.sb.wait_for_message("#reports", where=lambda m: m.get("embeds"))
+    fields = {f["name"]: f["value"] for f in alert["embeds"][0]["fields"]}
+    assert fields["Not done"] == world.t("errors.cannot_act_on_owner")
+    await world.sb.wait_for_request("DELETE", DELETE, where=lambda r: str(message.id) in r.path)
+    [case] = cases(world)
+    assert case["kind"] == "delete" and case["user_id"] == world.owner.id
+    assert world.guild.members[world.owner.id].communication_disabled_until is None
