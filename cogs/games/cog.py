@@ -51,7 +51,7 @@ class GamesCog(commands.Cog, name="games"):
 
     # -- life cycle -----------------------------------------------------------------------
     async def cog_load(self) -> None:
-        self.bot.register_store(self.store)
+        self.bot.register_store(_MemberData(self))
         self.flusher.start()
 
     async def cog_unload(self) -> None:
@@ -347,6 +347,26 @@ class GamesCog(commands.Cog, name="games"):
             await channel.send("\n".join(lines), allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
             log.info("season announcement failed in guild %s: %s", guild.id, exc)
+
+
+class _MemberData:
+    """What /privacy sees: the store, plus the XP still in memory (flushed for an export,
+    dropped for a forget, so a later flush cannot write the member back)."""
+
+    privacy_name = "games"
+
+    def __init__(self, games: GamesCog) -> None:
+        self.games = games
+
+    async def export_user(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        await self.games.flusher.flush_now()
+        return await self.games.store.export_user(guild_id, user_id)
+
+    async def forget_user(self, guild_id: int, user_id: int) -> int:
+        self.games.ledger.discard_pending(guild_id, user_id)
+        self.games.engine.gate.forget(guild_id, user_id)
+        self.games.engine.reset_loads(guild_id)
+        return await self.games.store.forget_user(guild_id, user_id)
 
 
 async def _fetch_member(guild: discord.Guild, user_id: int) -> discord.Member | None:

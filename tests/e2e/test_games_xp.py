@@ -197,3 +197,20 @@ async def test_season_rollover_archives_the_previous_season(gworld: Any) -> None
     r = await erin.slash("leaderboard", season="all")
     board = await r.response(timeout=10)
     assert erin.mention in board.content and "season all" in board.content
+
+
+async def test_privacy_export_and_forget_include_xp_still_in_memory(gworld: Any) -> None:
+    w = gworld
+    await w.set_config(config(xp=25))
+    games = w.bot.get_cog("games")
+    fred = w.member("fred")
+    await fred.say("#general", "hello")
+    await wait_gate(w, fred.id, lambda last: last is not None)
+    exported = await w.bot.privacy.export_user(w.guild.id, fred.id)
+    assert exported["data"]["games"]["xp"][0]["xp"] == 25  # flushed for the export
+    games.engine.gate.forget(w.guild.id, fred.id)
+    await fred.say("#general", "something new")
+    await wait_gate(w, fred.id, lambda last: last is not None)  # 25 more, in memory only
+    await w.bot.privacy.forget_user(w.guild.id, fred.id)
+    await games.flusher.flush_now()  # nothing left in memory to write him back
+    assert stored_xp(w, fred.id) is None
