@@ -159,8 +159,12 @@ class GuildConfigs:
             self._cache[guild_id] = cached
         return cached
 
-    async def load(self, guild_id: int) -> GuildConfig:
-        """(Re)read a guild's document from its file or SQLite into the cache."""
+    async def load(self, guild_id: int, *, notify: bool = True) -> GuildConfig:
+        """(Re)read a guild's document from its file or SQLite into the cache.
+
+        Cogs that parse a guild's section or arm its schedules hear ``on_change`` (a file edited
+        by hand, a guild just joined), like after a stored change; start-up loads stay quiet.
+        """
         path = self.guild_file(guild_id)
         if path.is_file():
             text = path.read_text(encoding="utf-8")
@@ -183,6 +187,8 @@ class GuildConfigs:
                     return self.get(guild_id)
                 config = GuildConfig(guild_id, merged, latest.version, "db", latest.document)
         self._cache[guild_id] = config
+        if notify and self.on_change is not None:
+            self.on_change(guild_id)
         return config
 
     async def load_all(self, guild_ids: list[int] | None = None) -> None:
@@ -194,7 +200,7 @@ class GuildConfigs:
         if guild_dir.is_dir():
             ids.update(int(p.stem) for p in guild_dir.glob("*.yaml") if p.stem.isdigit())
         for guild_id in sorted(ids):
-            await self.load(guild_id)
+            await self.load(guild_id, notify=False)
 
     async def _latest(self, guild_id: int) -> ConfigVersion | None:
         row = await self.db.fetchone(

@@ -156,6 +156,23 @@ async def test_a_stop_during_a_background_flush_loses_no_count(make_world, monke
     assert counted == 1
 
 
+async def test_a_guild_joined_after_start_gets_its_monthly_report_armed(world):
+    from sandbox import permissions as P
+
+    other = world.sb.create_guild("Other", owner="olivia", channels=["general", "reports"])
+    joined = asyncio.ensure_future(
+        world.bot.wait_for("config_changed", check=lambda gid: gid == other.id, timeout=5)
+    )
+    world.sb.add_bot_to(other, permissions=P.ADMINISTRATOR)
+    await joined  # the join reloads the guild's config and tells the cogs
+    for _ in range(500):
+        if await world.bot.timers.pending(other.id, MONTHLY):
+            break
+        await asyncio.sleep(0.01)
+    (armed,) = await world.bot.timers.pending(other.id, MONTHLY)
+    assert armed.due_at > datetime.now(UTC) and armed.due_at.day == 1
+
+
 async def _wait_for_timer(world, kind, ok, count=None):
     """Poll the timers table (a few ms per look) until the pending timers satisfy ``ok``."""
     for _ in range(500):
@@ -266,3 +283,17 @@ async def test_command_line_writes_a_standalone_html_report(world, tmp_path):
         timeout=60,
     )
     assert bad.returncode == 2 and "is not a month like 2026-10" in bad.stderr
+
+
+async def test_forget_drops_pending_counts_so_nothing_comes_back(world):
+    alice = world.member("alice")
+    for text in ("one", "two", "three"):
+        await alice.say("#general", text)
+    r = await world.member("alice").slash("privacy mine")
+    mine = (await r.response()).attachments
+    assert b'"messages": 3' in mine[0][1]  # pending counts are part of what Vigie holds
+    forgotten = await world.bot.privacy.forget_user(world.guild.id, alice.id)
+    assert forgotten
+    await world.restart()  # a clean stop flushes whatever is pending
+    exported = await world.bot.privacy.export_user(world.guild.id, alice.id)
+    assert exported["data"]["analytics"]["active_days"] == []

@@ -192,6 +192,23 @@ async def test_file_managed_guild_is_read_only(configs: GuildConfigs, config_dir
     assert await configs.document(GUILD) == "locale: fr\ndemo:\n  limit: 3\n"
 
 
+async def test_reloading_a_guild_tells_the_cogs_but_start_up_does_not(
+    configs: GuildConfigs, config_dir: Path, changes: list[int]
+) -> None:
+    guild_file = config_dir / "guilds" / f"{GUILD}.yaml"
+    guild_file.parent.mkdir()
+    guild_file.write_text("demo:\n  limit: 3\n", encoding="utf-8")
+    await configs.load_all()
+    assert changes == [] and configs.get(GUILD).get("demo.limit") == 3
+    # Edited by hand then reloaded: same version (0) as before, so only the event tells.
+    guild_file.write_text("demo:\n  limit: 4\n", encoding="utf-8")
+    await configs.load(GUILD)
+    assert changes == [GUILD] and configs.get(GUILD).get("demo.limit") == 4
+    guild_file.write_text("demo:\n  limit: -1\n", encoding="utf-8")
+    await configs.load(GUILD)  # refused: nothing changed, nobody is told
+    assert changes == [GUILD]
+
+
 async def test_broken_file_keeps_the_last_good_config(
     configs: GuildConfigs, config_dir: Path, caplog
 ) -> None:
