@@ -19,7 +19,11 @@ class UserDataStore(Protocol):
 
 
 def store_name(store: object) -> str:
-    """``PoliciesStore`` -> ``policies`` (the section name in exports)."""
+    """``PoliciesStore`` -> ``policies`` (the section name in exports); a ``privacy_name``
+    attribute wins, for a cog that answers for its store."""
+    explicit = getattr(store, "privacy_name", None)
+    if isinstance(explicit, str):
+        return explicit
     name = type(store).__name__
     return (name[: -len("Store")] if name.endswith("Store") and name != "Store" else name).lower()
 

@@ -71,7 +71,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self.watcher = ReputationWatch(bot, self.store)
-        bot.register_store(self.store)
+        bot.register_store(self)
 
     # -- life cycle ------------------------------------------------------------------------
     async def cog_load(self) -> None:
@@ -89,6 +89,19 @@ class AnalyticsCog(commands.Cog, name="analytics"):
             await self._flusher
         await self.flush()  # a clean stop loses nothing
         await self.watcher.close()
+
+    # -- privacy: the cog answers for its store, because counts wait in memory first ----------
+    privacy_name = "analytics"
+
+    async def export_user(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """What analytics holds about the member here, pending counts included."""
+        await self.flush()
+        return await self.store.export_user(guild_id, user_id)
+
+    async def forget_user(self, guild_id: int, user_id: int) -> int:
+        """Drop the member's pending counts, then their stored rows: nothing comes back later."""
+        dropped = self.collector.forget_user(guild_id, user_id)
+        return dropped + await self.store.forget_user(guild_id, user_id)
 
     async def flush(self) -> None:
         """Write what the collector holds; on failure keep it for the next try."""

@@ -131,3 +131,15 @@ class ActivityCollector:
         batch.members = [row for row in batch.members if row[0] != guild_id]
         batch.events = [row for row in batch.events if row[0] != guild_id]
         batch.member_counts = {k: v for k, v in batch.member_counts.items() if k[0] != guild_id}
+
+    def forget_user(self, guild_id: int, user_id: int) -> int:
+        """Drop what is pending about one member of one server; return how many rows went."""
+        batch = self._batch
+        keys = [key for key in batch.active if key[0] == guild_id and key[2] == user_id]
+        for key in keys:
+            del batch.active[key]
+        members = [row for row in batch.members if (row[0], row[1]) == (guild_id, user_id)]
+        events = [row for row in batch.events if (row[0], row[2]) == (guild_id, user_id)]
+        batch.members = [row for row in batch.members if row not in members]
+        batch.events = [row for row in batch.events if row not in events]
+        return len(keys) + len(members) + len(events)

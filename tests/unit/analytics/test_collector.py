@@ -51,3 +51,19 @@ def test_totals_are_preserved(events):
     batch = collector.drain()
     assert sum(row[3] for row in batch.hourly_rows()) == len(events)
     assert sum(row[3] for row in batch.active_rows()) == len(events)
+
+
+def test_forget_user_drops_only_that_members_pending_rows():
+    collector = ActivityCollector()
+    collector.record_message(1, 10, 100, T0)
+    collector.record_message(1, 10, 101, T0)
+    collector.record_message(2, 20, 100, T0)
+    collector.record_member(1, 100, "join", T0)
+    collector.record_event(1, "case", T0, user_id=100)
+    collector.record_event(1, "nps", T0, value=9)
+    assert collector.forget_user(1, 100) == 3
+    batch = collector.drain()
+    assert sorted((g, u) for g, _, u, _ in batch.active_rows()) == [(1, 101), (2, 100)]
+    assert batch.members == [] and [e[1] for e in batch.events] == ["nps"]
+    # the hourly counts carry no identity and stay whole
+    assert sum(row[3] for row in batch.hourly_rows()) == 3
