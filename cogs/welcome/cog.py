@@ -271,7 +271,7 @@ class WelcomeCog(commands.Cog, name="welcome"):
             "channel_failed": self.t(interaction, "welcome.test_where_channel_failed"),
             "dm": self.t(interaction, "welcome.test_where_dm"),
             "dm_closed": self.t(interaction, "welcome.test_where_dm_closed"),
-            "dm_failed": self.t(interaction, "welcome.test_where_dm_closed"),
+            "dm_failed": self.t(interaction, "welcome.test_where_dm_failed"),
         }
         await interaction.response.send_message(
             self.t(

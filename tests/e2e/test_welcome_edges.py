@@ -205,6 +205,17 @@ async def test_preview_test_and_stats_for_managers_only(wworld: Any) -> None:
     assert refused.ephemeral and refused.content == w.t("errors.not_manager")
 
 
+async def test_welcome_test_tells_a_failed_dm_from_closed_dms(wworld: Any) -> None:
+    # Not a 403 (closed DMs) but another refusal: the manager must not read "DMs closed".
+    wworld.sb.faults.error("POST /users/@me/channels", status=400, code=50035, times=None)
+    await wworld.start()
+    w = wworld
+    await w.set_config(config(dm=True))
+    test = await (await w.manager.slash("welcome test", member=w.member("nora"))).response()
+    assert test.ephemeral and w.t("welcome.test_where_dm_failed") in test.content
+    assert w.t("welcome.test_where_dm_closed") not in test.content
+
+
 async def test_removal_without_kick_permission_is_a_clear_mod_log_line(wworld: Any) -> None:
     w = wworld
     bot_role = w.guild.role("Vigie")
