@@ -19,6 +19,14 @@ def _member(interaction: discord.Interaction) -> discord.Member:
     return interaction.user
 
 
+# Buttons that act at once, with the confirmation each gets; the others open a modal.
+AT_ONCE = {
+    "claim": (actions.claim, "complaints.done.claimed"),
+    "unclaim": (actions.unclaim, "complaints.done.unclaimed"),
+    "reopen": (actions.reopen, "complaints.done.reopened"),
+}
+
+
 class ButtonHandlers:
     """Mixed into the cog: ``self.desk``, ``self.t`` and ``self._reply`` come from it."""
 
@@ -40,15 +48,10 @@ class ButtonHandlers:
         """A handling button was pressed (see views.TicketButton)."""
         member = _member(interaction)
         guild = member.guild
-        if action == "claim":
-            ticket = await actions.claim(self.desk, guild, member, ticket_id)
-            await self._reply(interaction, "complaints.done.claimed", number=ticket.number)
-        elif action == "unclaim":
-            ticket = await actions.unclaim(self.desk, guild, member, ticket_id)
-            await self._reply(interaction, "complaints.done.unclaimed", number=ticket.number)
-        elif action == "reopen":
-            ticket = await actions.reopen(self.desk, guild, member, ticket_id)
-            await self._reply(interaction, "complaints.done.reopened", number=ticket.number)
+        if action in AT_ONCE:
+            act, done = AT_ONCE[action]
+            ticket = await act(self.desk, guild, member, ticket_id)
+            await self._reply(interaction, done, number=ticket.number)
         elif action in ("escalate", "close"):
             self.desk.require_staff(member, self.desk.config(guild.id))
             await self._staff_modal(interaction, member, action, ticket_id)

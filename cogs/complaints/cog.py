@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -16,6 +17,7 @@ from .buttons import ButtonHandlers, _member
 from .desk import TIMER_KIND, Desk
 from .listeners import TicketListeners
 from .store import ComplaintsStore
+from .tickets import Ticket
 from .views import RateButton, TicketButton
 
 if TYPE_CHECKING:
@@ -147,29 +149,33 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
 
     # -- handling commands ----------------------------------------------------------------------
 
+    async def _act(
+        self,
+        interaction: discord.Interaction,
+        number: int | None,
+        done_key: str,
+        action: Callable[..., Awaitable[Ticket]],
+        *args: Any,
+        who: str = "",
+        **kwargs: Any,
+    ) -> None:
+        """Run ``action(desk, guild, member, ticket_id, *args, **kwargs)``, confirm ``done_key``."""
+        member = _member(interaction)
+        ticket_id = await self._ticket_id(interaction, number)
+        ticket = await action(self.desk, member.guild, member, ticket_id, *args, **kwargs)
+        await self._reply(interaction, done_key, number=ticket.number, who=who)
+
     @ticket.command(name="claim", description="Take this ticket (staff).")
     @app_commands.describe(number=NUMBER)
     async def claim(self, interaction: discord.Interaction, number: int | None = None) -> None:
         """Take the ticket (staff): you become its handler."""
-        ticket = await actions.claim(
-            self.desk,
-            _member(interaction).guild,
-            _member(interaction),
-            await self._ticket_id(interaction, number),
-        )
-        await self._reply(interaction, "complaints.done.claimed", number=ticket.number)
+        await self._act(interaction, number, "complaints.done.claimed", actions.claim)
 
     @ticket.command(name="unclaim", description="Give this ticket back to its tier (staff).")
     @app_commands.describe(number=NUMBER)
     async def unclaim(self, interaction: discord.Interaction, number: int | None = None) -> None:
         """Give the ticket back to its tier (its handler, or a manager)."""
-        ticket = await actions.unclaim(
-            self.desk,
-            _member(interaction).guild,
-            _member(interaction),
-            await self._ticket_id(interaction, number),
-        )
-        await self._reply(interaction, "complaints.done.unclaimed", number=ticket.number)
+        await self._act(interaction, number, "complaints.done.unclaimed", actions.unclaim)
 
     @ticket.command(
         name="escalate", description="Move this ticket to the next tier, saying why (staff)."
@@ -179,16 +185,7 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         self, interaction: discord.Interaction, reason: str, number: int | None = None
     ) -> None:
         """Escalate to the next tier (staff); the tier is added and told why."""
-        member = _member(interaction)
-        ticket = await actions.move(
-            self.desk,
-            member.guild,
-            member,
-            await self._ticket_id(interaction, number),
-            reason,
-            up=True,
-        )
-        await self._reply(interaction, "complaints.done.moved", number=ticket.number)
+        await self._act(interaction, number, "complaints.done.moved", actions.move, reason, up=True)
 
     @ticket.command(
         name="deescalate", description="Move this ticket back to the previous tier (staff)."
@@ -198,16 +195,9 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         self, interaction: discord.Interaction, reason: str, number: int | None = None
     ) -> None:
         """De-escalate to the previous tier (staff)."""
-        member = _member(interaction)
-        ticket = await actions.move(
-            self.desk,
-            member.guild,
-            member,
-            await self._ticket_id(interaction, number),
-            reason,
-            up=False,
+        await self._act(
+            interaction, number, "complaints.done.moved", actions.move, reason, up=False
         )
-        await self._reply(interaction, "complaints.done.moved", number=ticket.number)
 
     @ticket.command(name="priority", description="Change this ticket's priority (staff).")
     @app_commands.describe(level="The new priority", number=NUMBER)
@@ -219,11 +209,9 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         number: int | None = None,
     ) -> None:
         """Change the priority (staff); deadlines follow."""
-        member = _member(interaction)
-        ticket = await actions.set_priority(
-            self.desk, member.guild, member, await self._ticket_id(interaction, number), level.value
+        await self._act(
+            interaction, number, "complaints.done.priority", actions.set_priority, level.value
         )
-        await self._reply(interaction, "complaints.done.priority", number=ticket.number)
 
     @ticket.command(
         name="note", description="Add an internal note, never shown to the member (staff)."
@@ -233,11 +221,7 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         self, interaction: discord.Interaction, text: str, number: int | None = None
     ) -> None:
         """Internal note (staff): kept from the member, posted to the staff log."""
-        member = _member(interaction)
-        ticket = await actions.note(
-            self.desk, member.guild, member, await self._ticket_id(interaction, number), text
-        )
-        await self._reply(interaction, "complaints.done.noted", number=ticket.number)
+        await self._act(interaction, number, "complaints.done.noted", actions.note, text)
 
     @ticket.command(name="add", description="Add someone to this ticket (staff).")
     @app_commands.describe(member="The member", number=NUMBER)
@@ -245,16 +229,15 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         self, interaction: discord.Interaction, member: discord.Member, number: int | None = None
     ) -> None:
         """Add a participant (staff)."""
-        staff = _member(interaction)
-        await actions.participant(
-            self.desk,
-            staff.guild,
-            staff,
-            await self._ticket_id(interaction, number),
+        await self._act(
+            interaction,
+            number,
+            "complaints.done.added",
+            actions.participant,
             member,
             add=True,
+            who=member.mention,
         )
-        await self._reply(interaction, "complaints.done.added", who=member.mention)
 
     @ticket.command(name="remove", description="Remove someone from this ticket (staff).")
     @app_commands.describe(member="The member", number=NUMBER)
@@ -262,16 +245,15 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         self, interaction: discord.Interaction, member: discord.Member, number: int | None = None
     ) -> None:
         """Remove a participant (staff); the ticket's parties stay."""
-        staff = _member(interaction)
-        await actions.participant(
-            self.desk,
-            staff.guild,
-            staff,
-            await self._ticket_id(interaction, number),
+        await self._act(
+            interaction,
+            number,
+            "complaints.done.removed",
+            actions.participant,
             member,
             add=False,
+            who=member.mention,
         )
-        await self._reply(interaction, "complaints.done.removed", who=member.mention)
 
     @ticket.command(name="close", description="Close this ticket with a resolution (staff).")
     @app_commands.describe(
@@ -299,11 +281,7 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
     @app_commands.describe(number=NUMBER)
     async def reopen(self, interaction: discord.Interaction, number: int | None = None) -> None:
         """Reopen within the configured window (the ticket's member or staff)."""
-        member = _member(interaction)
-        ticket = await actions.reopen(
-            self.desk, member.guild, member, await self._ticket_id(interaction, number)
-        )
-        await self._reply(interaction, "complaints.done.reopened", number=ticket.number)
+        await self._act(interaction, number, "complaints.done.reopened", actions.reopen)
 
     # -- queue and figures ----------------------------------------------------------------------
 
