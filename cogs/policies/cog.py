@@ -121,7 +121,8 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
             and not facts.is_bot
             and len(facts.content) >= 8
         ):
-            wave = self._spam_wave(guild.id, facts.content, message)
+            skeleton = engine.last_skeleton or normalize(facts.content)
+            wave = self._spam_wave(guild.id, skeleton, message)
         if wave:
             for channel_id, message_id in wave:
                 self.deleter.queue(channel_id, message_id)
@@ -129,7 +130,7 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
             self.spawn(self._enforce(message, verdict), f"policies-enforce-{message.id}")
 
     def _spam_wave(
-        self, guild_id: int, content: str, message: discord.Message
+        self, guild_id: int, skeleton: str, message: discord.Message
     ) -> list[tuple[int, int]]:
         cfg = self.bot.configs.get(guild_id).section(SECTION).get("spam_wave") or {}
         if not cfg.get("enabled", True):
@@ -137,7 +138,7 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
         from bot.durations import parse_seconds
 
         found = self.waves.observe(
-            guild_id, hash(normalize(content)), time.time(), message.channel.id, message.id,
+            guild_id, hash(skeleton), time.time(), message.channel.id, message.id,
             message.author.id, int(cfg.get("messages", 10)), parse_seconds(cfg.get("window", "30s")),
         )  # fmt: skip
         if len(found) > 1:

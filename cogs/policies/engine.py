@@ -147,6 +147,7 @@ class Engine:
         self.rules = rules
         self.version = version
         self.windows = MemberWindows()
+        self.last_skeleton: str | None = None  # skeleton of the last evaluated text, if computed
         self.words = WordMatcher(
             (i, r.triggers.words, r.triggers.allow) for i, r in enumerate(rules) if r.triggers.words
         )
@@ -219,6 +220,7 @@ class Engine:
         self, m: MessageFacts, event: str = "message", now: float | None = None
     ) -> Verdict:
         """Run every rule of ``event`` (message, edit or name) on ``m``; never awaits."""
+        self.last_skeleton = None
         candidates = self._by_event.get(event, ())
         if not candidates:
             return CLEAN
@@ -240,6 +242,8 @@ class Engine:
                 return CLEAN
         content = m.content
         skeleton = normalize(content) if content and self._needs_skeleton else ""
+        if skeleton:
+            self.last_skeleton = skeleton  # the cog reuses it for spam waves (same call, no await)
         history = None
         if self._stateful and event == "message":
             digest = hash(skeleton) if skeleton else 0
