@@ -148,11 +148,15 @@ class ComplaintsStore(Store):
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def member_load(self, guild_id: int, member_id: int) -> tuple[int, datetime | None]:
-        """(open tickets of the member, when they last opened one) for limits and cooldown."""
+        """(open tickets of the member, when they last opened one) for limits and cooldown.
+
+        Complaints and the disputes the member asked for both count: a mediation request is a
+        ticket too, so it cannot be a way around the cooldown or the limit.
+        """
         row = await self.db.fetchone(
             "SELECT SUM(CASE WHEN status != ? THEN 1 ELSE 0 END), MAX(opened_at)"
-            " FROM complaints_tickets WHERE guild_id = ? AND member_id = ? AND kind = ?",
-            (str(Status.CLOSED), guild_id, member_id, str(Kind.COMPLAINT)),
+            " FROM complaints_tickets WHERE guild_id = ? AND member_id = ?",
+            (str(Status.CLOSED), guild_id, member_id),
         )
         if row is None:
             return 0, None

@@ -89,6 +89,25 @@ async def test_cooldown_counts_from_the_last_ticket(world):
     assert refusal.content.startswith(world.t("complaints.errors.cooldown", when="")[:20])
 
 
+async def test_disputes_count_toward_the_cooldown_and_the_limit(world):
+    await world.set_config(CONFIG + "  cooldown: 1h\n  max_open: 5\n")
+    alice, bob = world.member("alice"), world.member("bob")
+    r = await alice.slash("dispute", member=bob)
+    await r.response()
+    done = await alice.submit_modal(r, {"subject": "Stolen idea", "statement": "Bob copied me"})
+    await done.followups(1)
+    r = await alice.slash("dispute", member=world.member("carol"))
+    await r.response()
+    again = await alice.submit_modal(r, {"subject": "Again", "statement": "And Carol too"})
+    [refusal] = await again.followups(1)
+    assert refusal.content.startswith(world.t("complaints.errors.cooldown", when="")[:20])
+    _, complaint = await open_complaint(alice, subject="Meanwhile")
+    [refusal] = await complaint.followups(1)
+    assert refusal.content.startswith(world.t("complaints.errors.cooldown", when="")[:20])
+    cog = world.bot.get_cog("complaints")
+    assert len(await cog.store.open_tickets(world.guild.id)) == 1  # nothing half-written
+
+
 @pytest.mark.parametrize("locale", ["fr"])
 async def test_french_server_gets_french_form(world, locale):
     await world.set_config(f"locale: {locale}\n" + CONFIG)
