@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from bot.yaml_lines import SAFE_LOADER
+
 log = logging.getLogger(__name__)
 
 LOCALES = ("en", "fr")
@@ -61,6 +63,17 @@ def placeholders(text: str) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=256)
+def _parse_cached(path: Path, mtime_ns: int) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 (safe loader)
+
+
+def _parse(path: Path) -> Any:
+    """A catalogue file's data; parsed once per process while the file is unchanged (every
+    bot start of a test run reads the same files)."""
+    return _parse_cached(path, path.stat().st_mtime_ns)
+
+
 class _Missing(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -89,7 +102,7 @@ class Catalogue:
     def add_file(self, locale: str, path: Path) -> None:
         """Add one YAML file of messages to ``locale``."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = _parse(path)
         except (OSError, yaml.YAMLError):
             log.exception("cannot read message catalogue %s", path)
             return

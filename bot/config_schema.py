@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import json
 import logging
 import sys
 import zoneinfo
@@ -106,6 +107,18 @@ def _load_schema_module(info: CogInfo) -> Any:
     return module
 
 
+_CHECKED_SCHEMAS: set[str] = set()
+
+
+def _check_schema_once(cls: Any, schema: dict[str, Any]) -> None:
+    """Check a schema against its metaschema once per process: a broken cog schema is a
+    programmer's error, and checking costs more than a whole bot start otherwise does."""
+    digest = json.dumps(schema, sort_keys=True, default=str)
+    if digest not in _CHECKED_SCHEMAS:
+        cls.check_schema(schema)
+        _CHECKED_SCHEMAS.add(digest)
+
+
 class SchemaRegistry:
     """Core's schema plus every discovered cog section; validates whole documents."""
 
@@ -153,7 +166,7 @@ class SchemaRegistry:
             cls = jsonschema.validators.validator_for(
                 self.schema, default=jsonschema.Draft202012Validator
             )
-            cls.check_schema(self.schema)
+            _check_schema_once(cls, self.schema)
             self._validator = cls(self.schema, format_checker=FORMAT_CHECKER)
         return self._validator
 

@@ -10,6 +10,10 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML was built with it (ten times faster), the pure one otherwise;
+# both are safe loaders and give the same nodes and marks.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -42,7 +46,7 @@ class YamlSyntaxError(ValueError):
 
 def load_with_lines(text: str) -> LoadedYaml:
     """Parse ``text`` safely; raise :class:`YamlSyntaxError` with the offending line."""
-    loader = yaml.SafeLoader(text)
+    loader = SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
