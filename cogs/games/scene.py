@@ -38,18 +38,9 @@ questions:
 
 def _add_role(sb: Any, guild: Any, name: str) -> None:
     """Create role ``name`` just above @everyone, telling clients as Discord would."""
-    from sandbox import serializers
-    from sandbox.models import Role
-    from sandbox.snowflake import new_id
-
     if any(role.name == name for role in guild.roles.values()):
         return
-    for role in guild.roles.values():
-        if role.id != guild.id:
-            role.position += 1
-    role = Role(id=new_id(), guild_id=guild.id, name=name, permissions=0, position=1)
-    guild.roles[role.id] = role
-    sb.bus.emit("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": serializers.role(role)})
+    sb.create_role(guild, name, position=1)
 
 
 async def play(stage: Any) -> None:
@@ -101,3 +92,12 @@ async def play(stage: Any) -> None:
     reply = await carol.slash("rank", guild=guild)
     await reply.response(timeout=10)
     await reply.final(timeout=10)
+
+    # Back to the usual pace (15-25 XP a minute) for the parts of the scene that follow: a
+    # spammer must not level up from one message.
+    document = yaml.safe_load(await bot.configs.document(guild.id) or "") or {}
+    for key in ("min", "max"):
+        document["games"]["xp"].pop(key, None)
+    await bot.configs.set_document(
+        guild.id, yaml.safe_dump(document, sort_keys=False), guild.owner_id
+    )
