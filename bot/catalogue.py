@@ -131,7 +131,7 @@ class Catalogue:
                 log.warning("message %s missing in locale %s; using %s", key, loc, FALLBACK)
         return fallback
 
-    def t(self, locale: str | None, key: str, **fields: Any) -> str:
+    def t(self, locale: str | None, key: str, /, **fields: Any) -> str:
         """Translate and format ``key``; an unknown key returns the key itself."""
         text = self.lookup(locale, key)
         if text is None:

@@ -32,7 +32,7 @@ class I18n:
         self.configs = configs
         self.client = client
 
-    def t(self, locale: str | None, key: str, **fields: Any) -> str:
+    def t(self, locale: str | None, key: str, /, **fields: Any) -> str:
         """The message ``key`` in ``locale`` (English fallback), placeholders filled."""
         return self.catalogue.t(locale, key, **fields)
 
@@ -65,7 +65,7 @@ class I18n:
         return normalize_locale(locale) if locale else None
 
     def for_guild(
-        self, target: int | discord.Guild | discord.Interaction | None, key: str, **fields: Any
+        self, target: int | discord.Guild | discord.Interaction | None, key: str, /, **fields: Any
     ) -> str:
         """Shortcut: ``t(locale_for(target), key, **fields)``."""
         return self.t(self.locale_for(target), key, **fields)

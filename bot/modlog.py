@@ -51,6 +51,7 @@ class ModLog:
         self,
         guild: discord.Guild,
         key: str,
+        /,
         *,
         embed_fields: Iterable[tuple[str, str]] | None = None,
         **fields: Any,

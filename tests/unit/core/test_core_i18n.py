@@ -68,3 +68,10 @@ def test_helpers() -> None:
         "en",
         "en",
     ]
+
+
+def test_a_placeholder_may_be_called_key():
+    from bot.catalogue import Catalogue
+
+    catalogue = Catalogue({"en": {"config.set": "{key} is now {value}"}})
+    assert catalogue.t("en", "config.set", key="locale", value="fr") == "locale is now fr"
