@@ -291,7 +291,12 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
             )
             return
         lines = [
-            self.service.tl(locale, "feedback.suggest.list_header", count=len(ranked), sort=sort)
+            self.service.tl(
+                locale,
+                "feedback.suggest.list_header",
+                count=len(ranked),
+                sort=self.service.tl(locale, f"feedback.suggest.sorts.{sort}"),
+            )
         ]
         for item in ranked[:LISTED]:
             s = by_id[item.id]

@@ -120,6 +120,16 @@ async def test_list_filters_and_sorts(world):
     assert empty == world.t("feedback.suggest.list_empty")
 
 
+async def test_french_list_names_its_sort_in_french(world):
+    await world.set_config("locale: fr\n" + CONFIG)
+    await _suggest(world, world.member("alice"), "Une soirée jeux")
+    listed = await (await world.member("bob").slash("suggestions list", sort="new")).response()
+    sort = world.t("feedback.suggest.sorts.new", locale="fr")
+    assert sort == "date (les plus récentes d'abord)"
+    header = world.t("feedback.suggest.list_header", locale="fr", count=1, sort=sort)
+    assert listed.content.splitlines()[0] == header
+
+
 async def test_deleted_suggestions_channel_is_reported_clearly(world):
     await world.set_config(CONFIG)
     channel = world.bot.get_channel(world.guild.channel("feedback").id)
