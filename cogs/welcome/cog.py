@@ -110,7 +110,8 @@ class WelcomeCog(commands.Cog, name="welcome"):
         stamp = hash(tuple((r.id, r.position, r.name, r.permissions.value) for r in guild.roles))
         cached = self._roles.get(guild.id)
         if cached is None or cached[0] is not config or cached[1] != stamp:
-            cached = (config, stamp, resolve_config_roles(guild, config))
+            core = self.bot.configs.get(guild.id)
+            cached = (config, stamp, resolve_config_roles(guild, config, core))
             self._roles[guild.id] = cached
         return cached[2]
 

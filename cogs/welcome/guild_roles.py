@@ -62,10 +62,13 @@ def bot_standing(guild: discord.Guild) -> tuple[int, bool]:
     return me.top_role.position, bool(perms.manage_roles or perms.administrator)
 
 
-def resolve_config_roles(guild: discord.Guild, config: WelcomeConfig) -> ResolvedRoles:
-    """Resolve every role the welcome config names in ``guild``."""
+def resolve_config_roles(
+    guild: discord.Guild, config: WelcomeConfig, core_config: Any
+) -> ResolvedRoles:
+    """Resolve every role the welcome config names in ``guild`` (never a moderation role)."""
     infos = [role_info(r) for r in guild.roles]
     top, can_manage = bot_standing(guild)
+    moderation = moderation_role_ids(guild, core_config)
     ids: dict[str, int] = {}
     problems: list[RoleProblem] = []
     for key, ref in config.role_refs():
@@ -73,7 +76,7 @@ def resolve_config_roles(guild: discord.Guild, config: WelcomeConfig) -> Resolve
         if info is None:
             problems.append(RoleProblem(key, str(ref), "missing"))
             continue
-        reason = role_logic.why_unmanageable(info, top, can_manage)
+        reason = role_logic.why_not_grantable(info, moderation, top, can_manage)
         if reason is not None:
             problems.append(RoleProblem(key, info.name, reason))
             continue

@@ -74,6 +74,23 @@ def is_moderation_role(role: RoleInfo, moderation_role_ids: Iterable[int]) -> bo
     return role.id in set(moderation_role_ids) or bool(role.permissions & MODERATION_PERMISSIONS)
 
 
+def why_not_grantable(
+    role: RoleInfo,
+    moderation_role_ids: Iterable[int],
+    bot_top_position: int,
+    bot_can_manage_roles: bool,
+) -> str | None:
+    """Why the welcome flow must not give ``role`` to members (a locale key suffix), or ``None``.
+
+    A moderation role never comes from a join, a button or a menu: one press would make any
+    member a moderator, also when the role's permissions were raised after the menu was set up.
+    """
+    reason = why_unmanageable(role, bot_top_position, bot_can_manage_roles)
+    if reason is None and is_moderation_role(role, moderation_role_ids):
+        return "moderation"
+    return reason
+
+
 def restorable(
     saved_role_ids: Iterable[int],
     sticky_role_ids: Iterable[int],
@@ -92,9 +109,6 @@ def restorable(
         role = by_id.get(role_id)
         if role is None or role_id not in sticky:
             continue
-        if is_moderation_role(role, moderation):
-            continue
-        if why_unmanageable(role, bot_top_position, bot_can_manage_roles) is not None:
-            continue
-        out.append(role_id)
+        if why_not_grantable(role, moderation, bot_top_position, bot_can_manage_roles) is None:
+            out.append(role_id)
     return out

@@ -144,6 +144,27 @@ async def test_roles_the_bot_cannot_give_are_reported_at_config_load(wworld: Any
     assert "does not exist" in modlog_lines(w, "`Ghost`")[0]
 
 
+async def test_a_moderation_role_is_never_given_by_the_welcome_flow(wworld: Any) -> None:
+    add_role(wworld.sb, wworld.guild, "Helper", permissions=P.MANAGE_MESSAGES)
+    await wworld.start()
+    w = wworld
+    await w.set_config(
+        config(gate=True).replace("accepted_roles: [Member]", "accepted_roles: [Member, Helper]")
+    )
+    line = await w.sb.wait_for_message(
+        "modlog", timeout=5, where=lambda m: "`Helper`" in m["content"]
+    )
+    assert "moderation role" in line["content"]
+    assert "welcome.rules.accepted_roles.1" in line["content"]
+    ann = await w.sb.join("ann", guild=w.guild)
+    greeting = await w.sb.wait_for_message(
+        "welcome", timeout=5, where=lambda m: ann.mention in m["content"]
+    )
+    await (await ann.click(greeting, "I accept the rules")).response()
+    held = set(w.guild.members[ann.id].roles)
+    assert w.guild.role("Member").id in held and w.guild.role("Helper").id not in held
+
+
 async def test_raid_mode_batches_greetings_into_one_message(wworld: Any) -> None:
     await wworld.start()
     w = wworld

@@ -40,6 +40,16 @@ def test_why_unmanageable() -> None:
     assert roles.why_unmanageable(RED, 5, False) == "no_permission"
 
 
+def test_moderation_roles_are_never_granted() -> None:
+    # A menu, the accept button or a join must never hand out moderation powers.
+    assert roles.why_not_grantable(RED, [2], 5, True) is None
+    assert roles.why_not_grantable(MOD, [2], 5, True) == "moderation"
+    assert roles.why_not_grantable(HELPER, [], 5, True) == "moderation"
+    # What the bot cannot give at all is said first.
+    assert roles.why_not_grantable(BOOSTER, [4], 5, True) == "managed"
+    assert roles.why_not_grantable(MOD, [2], 5, False) == "no_permission"
+
+
 def test_moderation_roles_are_never_restored() -> None:
     restored = roles.restorable(
         saved_role_ids=[1, 2, 3, 4, 6, 1, 42],
