@@ -30,7 +30,8 @@ HEARTBEAT_INTERVAL_MS = 41250
 REPLAY_LIMIT = 20_000
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 
-try:  # zstd-stream only when the client could ask for it
+_zstd: Any
+try:  # zstd-stream only when the client could ask for it (zstandard is in the test extra)
     import zstandard as _zstd
 except ImportError:  # pragma: no cover - depends on the environment
     _zstd = None
@@ -86,6 +87,8 @@ class Gateway:
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
         self.received: list[dict[str, Any]] = []  # every payload the client sent
+        # The `compress` query of every accepted connection, in order (None: plain text).
+        self.compress_modes: list[str | None] = []
         self._received_changed = Signal()
         world.bus.subscribe(self._on_event)
 
@@ -139,9 +142,9 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
-        conn = Connection(
-            ws=ws, encoder=_Encoder(request.query.get("compress")), transport=request.transport
-        )
+        compress = request.query.get("compress")
+        self.compress_modes.append(compress)
+        conn = Connection(ws=ws, encoder=_Encoder(compress), transport=request.transport)
         self.connections.append(conn)
         writer = asyncio.create_task(self._writer(conn))
         conn.queue.put_nowait({"op": HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
