@@ -47,6 +47,7 @@ class GamesCog(commands.Cog, name="games"):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._open_seasons: dict[int, str] = {}
         self._loading = 0
+        self._reward_locks: dict[tuple[int, int], asyncio.Lock] = {}
         self._where: dict[tuple[int, int], Any] = {}
 
     # -- life cycle -----------------------------------------------------------------------
@@ -220,6 +221,20 @@ class GamesCog(commands.Cog, name="games"):
         return guild.get_member(user_id) or await _fetch_member(guild, user_id)
 
     async def _reward(
+        self, guild: discord.Guild, member: discord.Member, settings: GamesSettings, level: int
+    ) -> None:
+        if not settings.levels.rewards:
+            return
+        # Two quick level-ups must not both work from the roles the member had before either:
+        # one at a time per member, each reading the member's current roles.
+        lock = self._reward_locks.setdefault((guild.id, member.id), asyncio.Lock())
+        async with lock:
+            fresh = await _fetch_member(guild, member.id) or member
+            await self._apply_reward(guild, fresh, settings, level)
+        if not lock.locked():
+            self._reward_locks.pop((guild.id, member.id), None)
+
+    async def _apply_reward(
         self, guild: discord.Guild, member: discord.Member, settings: GamesSettings, level: int
     ) -> None:
         change = reward_roles(settings.levels.rewards, level, settings.levels.stack_rewards)
