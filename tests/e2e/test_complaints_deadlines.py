@@ -16,19 +16,34 @@ def auto_moves(world, thread):
     return [m for m in world.sb.messages(thread) if "automatically" in m["content"]]
 
 
+async def pass_time(world, ticket_id, seconds):
+    """Move the ticket's clock ``seconds`` back and re-arm: as if that much time had passed."""
+    await world.bot.db.execute(
+        "UPDATE complaints_tickets SET opened_at = opened_at - ?, tier_started_at = tier_started_at - ?"
+        " WHERE guild_id = ? AND id = ?",
+        (seconds, seconds, world.guild.id, ticket_id),
+    )
+    cog = world.bot.get_cog("complaints")
+    await cog.desk.arm(await cog.store.get(world.guild.id, ticket_id))
+
+
 async def test_reminder_then_breach_escalates_and_pings_next_tier(world):
-    # Reminder 1 s after opening, breach 3 s later: room for a busy machine between them.
+    # Reminder 30 min before the first-response deadline of 1 h, then the breach; the clock is
+    # moved forward by the test instead of waited for.
     await world.set_config(
         CONFIG
-        + "  reminder_before: 3s\n  deadlines:\n    high: {first_response: 4s, resolution: 1h}\n"
+        + "  reminder_before: 30m\n  deadlines:\n    high: {first_response: 1h, resolution: 1d}\n"
     )
     alice = world.member("alice")
     ticket, thread = await opened_ticket(world, alice)
     mod_role = world.guild.role("Moderator")
+    await pass_time(world, ticket.id, 31 * 60)
     reminder = await world.sb.wait_for_message(
         thread, where=lambda d: d["content"].startswith("⏰")
     )
     assert f"<@&{mod_role.id}>" in reminder["content"]  # unclaimed: the tier is reminded
+    assert not auto_moves(world, thread)  # the reminder comes first, alone
+    await pass_time(world, ticket.id, 30 * 60)
     moved = await world.sb.wait_for_message(thread, where=lambda d: "automatically" in d["content"])
     assert f"<@&{world.guild.role('Manager').id}>" in moved["content"]
     assert world.manager.id in thread.thread_members

@@ -3,6 +3,7 @@ results with a chart, anonymous and multiple-choice polls, a deleted poll messag
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 from cogs.feedback.poll_cog import TIMER_KIND
@@ -95,9 +96,16 @@ async def test_anonymous_multiple_choice_results_name_nobody(world):
 
 
 async def test_poll_closes_after_a_restart(world):
-    r, _ = await _poll(world, question="Restart?", options="Yes; No", duration="3s")
+    r, _ = await _poll(world, question="Restart?", options="Yes; No", duration="1h")
     await _vote(world.member("alice"), r, "1. Yes")
-    await world.restart()
+    await world.stop()
+    # The hour runs out while Vigie is down: only the stored timer can close the poll now.
+    with sqlite3.connect(world.db_path) as db:
+        db.execute(
+            "UPDATE timers SET due_at = ? WHERE kind = ?",
+            (datetime.now(UTC).timestamp(), TIMER_KIND),
+        )
+    await world.start()
     message = await _results(world)
     assert "**Yes** 🏆" in message["embeds"][0]["description"]
     poll = await world.bot.get_cog("feedback").store.get_poll(world.guild.id, 1)
