@@ -115,6 +115,7 @@ class RaidCog(commands.Cog, name="policies-raid"):
     async def turn_on(self, guild: discord.Guild, reason: str, by: discord.Member | None) -> None:
         """Raid mode on; managers alerted."""
         self._active[guild.id] = True
+        self.bot.dispatch("raid_mode_changed", guild.id, True)  # welcome batches its greetings
         await self.policies.store.set_raid(guild.id, True, reason, by.id if by else None)
         self.detector.suspicious(guild.id, time.time())
         cfg = self.config(guild.id)
@@ -133,6 +134,7 @@ class RaidCog(commands.Cog, name="policies-raid"):
     async def turn_off(self, guild: discord.Guild, by: discord.Member | None) -> None:
         """Raid mode off."""
         self._active[guild.id] = False
+        self.bot.dispatch("raid_mode_changed", guild.id, False)
         await self.policies.store.set_raid(
             guild.id, False, "manual" if by else "quiet", by.id if by else None
         )

@@ -169,7 +169,10 @@ async def test_raid_mode_batches_greetings_into_one_message(wworld: Any) -> None
     await wworld.start()
     w = wworld
     await w.set_config(config(gate=True))
-    w.bot.dispatch("raid_mode_changed", w.guild.id, True)
+    # A moderator turns raid mode on: the policies feature tells welcome through its event.
+    changed = asyncio.ensure_future(w.bot.wait_for("raid_mode_changed", timeout=5))
+    await (await w.moderator.slash("raid on")).response()
+    assert (await changed) == (w.guild.id, True)
     actors = [await w.sb.join(f"raider{i}", guild=w.guild) for i in range(5)]
     batch = await w.sb.wait_for_message(
         "welcome", timeout=10, where=lambda m: "newcomers" in m["content"]
