@@ -198,9 +198,7 @@ class FeedbackCog(commands.Cog, name="feedback"):
             return
         locale = self.service.locale(guild)
 
-        def t(key: str, **fields: Any) -> str:
-            return self.service.tl(locale, key, **fields)
-
+        t = self.service.translator(locale)
         view = discord.ui.View(timeout=None)
         view.add_item(EntryButton(entry.id, "reply", t("feedback.inbox.reply")))
         try:

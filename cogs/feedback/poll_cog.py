@@ -41,12 +41,6 @@ class PollsCog(commands.Cog, name="feedback_polls"):
     async def cog_unload(self) -> None:
         self.bot.timers.remove_handler(TIMER_KIND)
 
-    def _t(self, locale: str) -> Any:
-        def t(key: str, **fields: Any) -> str:
-            return self.service.tl(locale, key, **fields)
-
-        return t
-
     def _view(self, poll: Poll) -> discord.ui.View:
         from .views import PollOptionButton
 
@@ -108,7 +102,8 @@ class PollsCog(commands.Cog, name="feedback_polls"):
         locale = self.service.locale(guild)
         try:
             await interaction.response.send_message(
-                embed=render.poll_embed(self._t(locale), poll), view=self._view(poll)
+                embed=render.poll_embed(self.service.translator(locale), poll),
+                view=self._view(poll),
             )
         except discord.HTTPException:
             await self.bot.timers.cancel(guild.id, TIMER_KIND, str(poll.id))
@@ -165,7 +160,7 @@ class PollsCog(commands.Cog, name="feedback_polls"):
                 if user_id > 0:
                     voters.setdefault(option, []).append(user_id)
         locale = self.service.locale(guild)
-        t = self._t(locale)
+        t = self.service.translator(locale)
         chart = await asyncio.to_thread(
             poll_chart,
             poll.question,

@@ -84,9 +84,7 @@ class Reports:
         return digest, [discord.File(io.BytesIO(data), name) for name, data in files]
 
     def embed(self, locale: str, digest: Digest) -> discord.Embed:
-        def t(key: str, **fields: Any) -> str:
-            return self.service.tl(locale, key, **fields)
-
+        t = self.service.translator(locale)
         return render.digest_embed(t, digest, lambda c: self.service.category_name(locale, c))
 
     async def export_files(self, guild_id: int) -> list[discord.File]:

@@ -14,7 +14,9 @@ Analytics events dispatched by this package (``bot.dispatch(name, payload)``; li
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +76,10 @@ class FeedbackService:
 
     def tl(self, locale: str, key: str, **fields: Any) -> str:
         return self.bot.i18n.t(locale, key, **fields)
+
+    def translator(self, locale: str) -> Callable[..., str]:
+        """``t(key, **fields)`` bound to ``locale``, the shape the embed builders take."""
+        return functools.partial(self.tl, locale)
 
     def category_name(self, locale: str, category: str) -> str:
         key = f"feedback.categories.{category}"

@@ -40,19 +40,13 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         self.service = service
         self.store = service.store
 
-    def _t(self, locale: str) -> Any:
-        def t(key: str, **fields: Any) -> str:
-            return self.service.tl(locale, key, **fields)
-
-        return t
-
     def _message(self, locale: str, s: Suggestion) -> tuple[discord.Embed, discord.ui.View]:
         embed = render.suggestion_embed(
-            self._t(locale), s, self.service.status_name(locale, s.status)
+            self.service.translator(locale), s, self.service.status_name(locale, s.status)
         )
         view = discord.ui.View(timeout=None)
         if s.status in VOTABLE:
-            t = self._t(locale)
+            t = self.service.translator(locale)
             view.add_item(SuggestionVoteButton(s.id, "up", t("feedback.suggest.vote_for")))
             view.add_item(SuggestionVoteButton(s.id, "down", t("feedback.suggest.vote_against")))
         return embed, view

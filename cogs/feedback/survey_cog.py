@@ -73,9 +73,7 @@ class SurveysCog(commands.Cog, name="feedback_surveys"):
             raise UserError("feedback.survey.no_channel")
         locale = self.service.locale(interaction.guild)
 
-        def t(key: str, **fields: Any) -> str:
-            return self.service.tl(locale, key, **fields)
-
+        t = self.service.translator(locale)
         view = discord.ui.View(timeout=None)
         view.add_item(SurveyButton(survey.name, "start", t("feedback.survey.answer")))
         message = await target.send(embed=render.survey_embed(t, survey), view=view)
