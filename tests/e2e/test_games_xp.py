@@ -214,3 +214,18 @@ async def test_privacy_export_and_forget_include_xp_still_in_memory(gworld: Any)
     await w.bot.privacy.forget_user(w.guild.id, fred.id)
     await games.flusher.flush_now()  # nothing left in memory to write him back
     assert stored_xp(w, fred.id) is None
+
+
+async def test_stacked_rewards_and_multipliers(gworld: Any) -> None:
+    w = gworld
+    await w.set_config(
+        config(xp=100, stack=True)
+        + "    channel_multipliers: {games: 3}\n    role_multipliers: {Moderator: 2}\n"
+    )
+    # 100 XP x3 in #games x2 for a moderator = 600 XP: level 2 at once, both rewards kept.
+    await w.moderator.say("#games", "hello from the games channel")
+    assert await settled_xp(w, w.moderator.id, 600) == 600
+    await w.sb.wait_for_request(
+        "PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", timeout=10, count=2
+    )
+    assert {"Regular", "Veteran", "Moderator"} <= roles_of(w, w.moderator)

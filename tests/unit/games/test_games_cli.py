@@ -62,3 +62,19 @@ def test_module_runs_alone_and_exits_1_on_error(tmp_path):
     )
     assert done.returncode == 1
     assert f"{bad}:1: question 'Q?' must be a list of answers" in done.stdout
+
+
+def test_wired_into_python_m_bot(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("CONFIG:\n  delay: 1\nQ?:\n- a\n", encoding="utf-8")
+    good = ROOT / "config" / "trivia" / "red-sample.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "trivia", "check", str(good), str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert f"{good}: 10 questions (red format)" in done.stdout
+    assert f"{bad}:2: delay in CONFIG must be a number of seconds, at least 4" in done.stdout
