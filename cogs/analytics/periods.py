@@ -52,9 +52,6 @@ class Period:
         # Shown in both languages ("compared with ..."): local dates, not English words.
         return Period(start, self.start, _span(start, self.start))
 
-    def contains(self, moment: datetime) -> bool:
-        return self.start <= moment < self.end
-
     def days(self) -> list[date]:
         """Every UTC calendar day the period touches, in order."""
         first = self.start.astimezone(UTC).date()

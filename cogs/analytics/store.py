@@ -63,14 +63,6 @@ class AnalyticsStore(Store):
                 batch.member_count_rows(),
             )
 
-    async def last_join(self, guild_id: int, user_id: int) -> float | None:
-        """When the member last joined, to tell how long they stayed."""
-        return await self.db.fetchval(
-            "SELECT MAX(at) FROM analytics_members WHERE guild_id = ? AND user_id = ?"
-            " AND kind = 'join'",
-            (guild_id, user_id),
-        )
-
     async def members_at(self, guild_id: int, moment: datetime, members_now: int) -> int:
         """The server's size at a moment: the day's snapshot, else today's size minus the
         joins since and plus the leaves since."""

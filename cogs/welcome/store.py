@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.db import Database, Store
+from bot.db import Store
 from cogs.welcome.gate import GateState
 from cogs.welcome.journey import Journey, Step
 
@@ -70,9 +70,6 @@ class JourneyRecord:
 class WelcomeStore(Store):
     """Journeys, accepted members and sticky roles."""
 
-    def __init__(self, db: Database) -> None:
-        super().__init__(db)
-
     # -- journeys ---------------------------------------------------------------------------
     async def start_journey(
         self, guild_id: int, user_id: int, at: datetime, gate_state: GateState
@@ -81,14 +78,6 @@ class WelcomeStore(Store):
             "INSERT INTO welcome_journeys (guild_id, user_id, joined_at, gate_state)"
             " VALUES (?, ?, ?, ?)",
             (guild_id, user_id, _ts(at), gate_state.value),
-        )
-
-    async def start_journeys(self, rows: Iterable[tuple[int, int, datetime, GateState]]) -> None:
-        """Insert many journeys in one transaction (used when joins come in a burst)."""
-        await self.db.executemany(
-            "INSERT INTO welcome_journeys (guild_id, user_id, joined_at, gate_state)"
-            " VALUES (?, ?, ?, ?)",
-            [(g, u, _ts(at), state.value) for g, u, at, state in rows],
         )
 
     async def current(self, guild_id: int, user_id: int) -> JourneyRecord | None:
