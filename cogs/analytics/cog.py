@@ -37,7 +37,6 @@ MONTHLY = "analytics_monthly"
 WATCH = "analytics_watch"
 FLUSH_SECONDS = 5.0
 SNAPSHOT_EVERY = 120  # flushes between two snapshots of every server's size (10 minutes)
-MANAGERS = discord.Permissions(manage_guild=True)
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,13 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         name="stats",
         description="Growth and engagement figures of this server (managers).",
         guild_only=True,
-        default_permissions=MANAGERS,
+        default_permissions=checks.MANAGER_PERMISSIONS,
     )
     report = app_commands.Group(
         name="report",
         description="Reports for the community's managers.",
         guild_only=True,
-        default_permissions=MANAGERS,
+        default_permissions=checks.MANAGER_PERMISSIONS,
     )
 
     def __init__(self, bot: Vigie) -> None:

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SECTION = "welcome"
-MANAGER_PERMS = discord.Permissions(manage_guild=True)
 # Newcomers older than this are no longer watched for their first message.
 FIRST_MESSAGE_HORIZON = timedelta(days=30)
 
@@ -53,7 +52,7 @@ class WelcomeCog(commands.Cog, name="welcome"):
         name="welcome",
         description="Greetings, rules gate and onboarding of newcomers (managers).",
         guild_only=True,
-        default_permissions=MANAGER_PERMS,
+        default_permissions=checks.MANAGER_PERMISSIONS,
     )
 
     def __init__(self, bot: Vigie) -> None:
