@@ -137,13 +137,7 @@ class Greeter:
             return False
         channel = self.channel(guild, ref)
         if channel is None:
-            await self.note_once(
-                guild,
-                f"missing:{config_key}",
-                "welcome.log.channel_missing",
-                channel=ref,
-                setting=config_key,
-            )
+            await self._note_missing(guild, ref, config_key)
             return False
         try:
             await channel.send(
@@ -162,13 +156,7 @@ class Greeter:
             )
             return False
         except discord.NotFound:
-            await self.note_once(
-                guild,
-                f"missing:{config_key}",
-                "welcome.log.channel_missing",
-                channel=ref,
-                setting=config_key,
-            )
+            await self._note_missing(guild, ref, config_key)
             return False
         except discord.HTTPException as exc:
             log.warning("welcome: guild %s: sending in %s failed: %s", guild.id, ref, exc)
@@ -177,6 +165,15 @@ class Greeter:
         self.noted.discard((guild.id, f"missing:{config_key}"))
         self.noted.discard((guild.id, f"forbidden:{config_key}"))
         return True
+
+    async def _note_missing(self, guild: discord.Guild, ref: ChannelRef, config_key: str) -> None:
+        await self.note_once(
+            guild,
+            f"missing:{config_key}",
+            "welcome.log.channel_missing",
+            channel=ref,
+            setting=config_key,
+        )
 
     async def send_dm(self, member: discord.Member, greeting: Greeting) -> bool | None:
         """DM the member: True sent, False refused (DMs closed), None other failure."""
