@@ -27,228 +27,37 @@ question (seconds, at least 4) and ``timeout`` the silence after which the game 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-DIFFICULTIES = ("easy", "medium", "hard")
-MAX_QUESTION_LENGTH = 1000  # a question is posted in one message with room to spare
-MAX_ANSWER_LENGTH = 200
-MAX_CHOICES = 5  # one row of buttons
-MAX_FILE_BYTES = 1_000_000
-
-_BOOL_WORDS = {True: ("True", "Yes", "On"), False: ("False", "No", "Off")}
-_CONFIG_KEYS = (
-    "max_score",
-    "delay",
-    "timeout",
-    "bot_plays",
-    "reveal_answer",
-    "use_spoilers",
-    "payout_multiplier",
+from cogs.games.trivia_model import (
+    DIFFICULTIES,
+    MAX_CHOICES,
+    MAX_FILE_BYTES,
+    MAX_QUESTION_LENGTH,
+    QUESTION_KEYS,
+    VIGIE_TOP_KEYS,
+    Question,
+    TriviaConfig,
+    TriviaFormatError,
+    TriviaIssue,
+    TriviaList,
+    YamlReader,
+    line_of,
 )
-_QUESTION_KEYS = ("question", "answers", "choices", "hints", "difficulty", "category", "language")
-_VIGIE_TOP_KEYS = ("name", "description", "author", "language", "config", "questions", "format")
 
-
-@dataclass(frozen=True)
-class TriviaIssue:
-    """One problem in a list, with the 1-based line it is on (0 when unknown)."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.file}:{self.line}: {self.message}"
-            if self.line
-            else f"{self.file}: {self.message}"
-        )
-
-
-class TriviaFormatError(ValueError):
-    """A list that cannot be used; ``issues`` holds every problem found, in file order."""
-
-    def __init__(self, issues: list[TriviaIssue]) -> None:
-        self.issues = sorted(issues, key=lambda i: i.line)
-        super().__init__("\n".join(str(i) for i in self.issues))
-
-
-@dataclass(frozen=True)
-class TriviaConfig:
-    """Per-list overrides of the game settings (None: use the guild's setting)."""
-
-    max_score: int | None = None
-    delay: float | None = None
-    timeout: float | None = None
-    bot_plays: bool | None = None
-    reveal_answer: bool | None = None
-    use_spoilers: bool | None = None
-    payout_multiplier: float | None = None
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question. ``answers[0]`` is the answer revealed; ``choices`` makes it multiple choice."""
-
-    text: str
-    answers: tuple[str, ...]
-    choices: tuple[str, ...] = ()
-    hints: tuple[str, ...] = ()
-    difficulty: str | None = None
-    category: str | None = None
-    language: str | None = None
-    line: int = 0
-
-    @property
-    def revealed(self) -> str:
-        return self.answers[0]
-
-    @property
-    def is_multiple_choice(self) -> bool:
-        return bool(self.choices)
-
-
-@dataclass(frozen=True)
-class TriviaList:
-    """A loaded list: what a game draws its questions from."""
-
-    name: str
-    questions: tuple[Question, ...]
-    format: str  # "vigie" or "red"
-    description: str | None = None
-    author: str | None = None
-    language: str | None = None
-    config: TriviaConfig = field(default_factory=TriviaConfig)
-
-
-def _line(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-class _Reader:
-    """Walks a composed YAML tree, collecting issues instead of stopping at the first."""
-
-    def __init__(self, filename: str) -> None:
-        self.file = filename
-        self.issues: list[TriviaIssue] = []
-        self._constructor = SafeConstructor()
-
-    def error(self, node: Node | None, message: str) -> None:
-        self.issues.append(TriviaIssue(self.file, _line(node) if node is not None else 0, message))
-
-    def scalar(self, node: Node) -> Any:
-        """The Python value of a scalar node (str, int, float, bool, None, date...)."""
-        return self._constructor.construct_object(node, deep=True)
-
-    def text(self, node: Node, what: str, max_length: int) -> str | None:
-        if not isinstance(node, ScalarNode):
-            self.error(node, f"{what} must be a text value")
-            return None
-        value = self.scalar(node)
-        if value is None or isinstance(value, bool):
-            self.error(node, f"{what} must be a text value")
-            return None
-        text = str(value).strip()
-        if not text:
-            self.error(node, f"{what} is empty")
-            return None
-        if len(text) > max_length:
-            self.error(node, f"{what} is longer than {max_length} characters")
-            return None
-        return text
-
-    def answer_words(self, node: Node, what: str) -> list[str] | None:
-        """A Red-style answer: text, a number, or a boolean standing for its words."""
-        if not isinstance(node, ScalarNode):
-            self.error(node, f"{what} must be a text value, a number or true/false")
-            return None
-        value = self.scalar(node)
-        if isinstance(value, bool):
-            return list(_BOOL_WORDS[value])
-        if value is None:
-            self.error(node, f"{what} is empty")
-            return None
-        if isinstance(value, int | float | str):
-            text = str(value).strip()
-            if not text:
-                self.error(node, f"{what} is empty")
-                return None
-            if len(text) > MAX_ANSWER_LENGTH:
-                self.error(node, f"{what} is longer than {MAX_ANSWER_LENGTH} characters")
-                return None
-            return [text]
-        self.error(node, f"{what} must be a text value, a number or true/false")
-        return None
-
-    def answer_list(self, node: Node, what: str) -> tuple[str, ...] | None:
-        if not isinstance(node, SequenceNode):
-            self.error(node, f"{what} must be a list of answers")
-            return None
-        words: list[str] = []
-        ok = True
-        for item in node.value:
-            got = self.answer_words(item, f"an answer of {what}")
-            if got is None:
-                ok = False
-            else:
-                words.extend(w for w in got if w not in words)
-        if not ok:
-            return None
-        if not words:
-            self.error(node, f"{what} has no answer")
-            return None
-        return tuple(words)
-
-    def config(self, node: Node, parent: str) -> TriviaConfig:
-        if not isinstance(node, MappingNode):
-            self.error(node, f"{parent} must be a 'key: value' mapping")
-            return TriviaConfig()
-        values: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.scalar(key_node) if isinstance(key_node, ScalarNode) else None
-            if key not in _CONFIG_KEYS:
-                self.error(
-                    key_node,
-                    f"{key!r} is not a key of {parent} (known: {', '.join(_CONFIG_KEYS)})",
-                )
-                continue
-            value = self.scalar(value_node) if isinstance(value_node, ScalarNode) else None
-            checked = _check_config_value(key, value)
-            if isinstance(checked, str):
-                self.error(value_node, f"{key} in {parent} {checked}")
-            else:
-                values[key] = checked[0]
-        return TriviaConfig(**values)
-
-
-def _check_config_value(key: str, value: Any) -> tuple[Any] | str:
-    """The accepted value in a 1-tuple, or the reason it is refused (Red's rules)."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if key == "max_score":
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-            return (value,)
-        return "must be a positive integer"
-    if key == "delay":
-        if number and value >= 4:
-            return (float(value),)
-        return "must be a number of seconds, at least 4"
-    if key == "timeout":
-        if number and value > 0:
-            return (float(value),)
-        return "must be a positive number of seconds"
-    if key == "payout_multiplier":
-        if number and value >= 0:
-            return (float(value),)
-        return "must be a non-negative number"
-    if isinstance(value, bool):
-        return (value,)
-    return "must be true or false"
+__all__ = [
+    "DIFFICULTIES",
+    "Question",
+    "TriviaConfig",
+    "TriviaFormatError",
+    "TriviaIssue",
+    "TriviaList",
+    "load_trivia_file",
+    "parse_trivia",
+]
 
 
 def _compose(text: str, filename: str) -> Node | None:
@@ -281,9 +90,9 @@ def parse_trivia(text: str, filename: str = "<list>", name: str | None = None) -
         raise TriviaFormatError([TriviaIssue(filename, 0, "the file is empty")])
     if not isinstance(root, MappingNode):
         raise TriviaFormatError(
-            [TriviaIssue(filename, _line(root), "a trivia list must be a 'key: value' mapping")]
+            [TriviaIssue(filename, line_of(root), "a trivia list must be a 'key: value' mapping")]
         )
-    reader = _Reader(filename)
+    reader = YamlReader(filename)
     if _is_vigie(root):
         result = _parse_vigie(reader, root, list_name)
     else:
@@ -309,7 +118,7 @@ def load_trivia_file(path: str | Path) -> TriviaList:
     return parse_trivia(text, str(path), name=path.stem)
 
 
-def _parse_red(reader: _Reader, root: MappingNode, name: str) -> TriviaList:
+def _parse_red(reader: YamlReader, root: MappingNode, name: str) -> TriviaList:
     author = description = None
     config = TriviaConfig()
     questions: list[Question] = []
@@ -336,7 +145,7 @@ def _parse_red(reader: _Reader, root: MappingNode, name: str) -> TriviaList:
                 reader.error(key_node, f"question {text[:40]!r} appears twice")
                 continue
             seen.add(text)
-            questions.append(Question(text=text, answers=answers, line=_line(key_node)))
+            questions.append(Question(text=text, answers=answers, line=line_of(key_node)))
     if not questions and not reader.issues:
         reader.error(root, "the list contains no questions")
     return TriviaList(
@@ -349,12 +158,12 @@ def _parse_red(reader: _Reader, root: MappingNode, name: str) -> TriviaList:
     )
 
 
-def _parse_vigie(reader: _Reader, root: MappingNode, name: str) -> TriviaList:
+def _parse_vigie(reader: YamlReader, root: MappingNode, name: str) -> TriviaList:
     top: dict[str, tuple[Node, Node]] = {}
     for key_node, value_node in root.value:
         key = key_node.value if isinstance(key_node, ScalarNode) else None
-        if key not in _VIGIE_TOP_KEYS:
-            reader.error(key_node, f"unknown key {key!r} (known: {', '.join(_VIGIE_TOP_KEYS)})")
+        if key not in VIGIE_TOP_KEYS:
+            reader.error(key_node, f"unknown key {key!r} (known: {', '.join(VIGIE_TOP_KEYS)})")
             continue
         top[key] = (key_node, value_node)
 
@@ -393,15 +202,15 @@ def _parse_vigie(reader: _Reader, root: MappingNode, name: str) -> TriviaList:
 
 
 def _parse_vigie_question(
-    reader: _Reader, node: MappingNode, default_language: str | None
+    reader: YamlReader, node: MappingNode, default_language: str | None
 ) -> Question | None:
     fields: dict[str, Node] = {}
     before = len(reader.issues)
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, ScalarNode) else None
-        if key not in _QUESTION_KEYS:
+        if key not in QUESTION_KEYS:
             reader.error(
-                key_node, f"unknown key {key!r} in a question (known: {', '.join(_QUESTION_KEYS)})"
+                key_node, f"unknown key {key!r} in a question (known: {', '.join(QUESTION_KEYS)})"
             )
             continue
         fields[key] = value_node
@@ -442,11 +251,11 @@ def _parse_vigie_question(
         difficulty=difficulty,
         category=category,
         language=language or default_language,
-        line=_line(node),
+        line=line_of(node),
     )
 
 
-def _choices(reader: _Reader, node: Node, answers: tuple[str, ...] | None) -> tuple[str, ...]:
+def _choices(reader: YamlReader, node: Node, answers: tuple[str, ...] | None) -> tuple[str, ...]:
     if not isinstance(node, SequenceNode):
         reader.error(node, "choices must be a list of texts")
         return ()
