@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -53,13 +54,15 @@ class ReputationWatch:
 
     async def poll(self, guild: discord.Guild, config: AnalyticsConfig, url: str) -> None:
         try:
-            items = parse_feed(await self._fetch(url))
+            content = await self._fetch(url)
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.warning("analytics watch of guild %s: %s: %s", guild.id, url, exc)
             await self.bot.modlog.write(
                 guild, "analytics.watch_failed", url=url, reason=str(exc)[:200]
             )
             return
+        # Parsing up to 2 MiB of XML takes long enough to stall every message: off the loop.
+        items = await asyncio.to_thread(parse_feed, content)
         unseen = await self.store.unseen(guild.id, [item.key for item in items])
         fresh = [item for item in items if item.key in unseen]
         found = mentions(fresh, config.watch.keywords)[:MAX_POSTS_PER_FEED]

@@ -233,6 +233,27 @@ async def test_reputation_watch_posts_each_mention_once(world, feed_server):
     assert len(posted) == 1
 
 
+async def test_feeds_are_parsed_off_the_event_loop(world, feed_server, monkeypatch):
+    import threading
+
+    from cogs.analytics import watcher
+
+    items, url = feed_server
+    items["xml"] = RSS
+    threads, real_parse = [], watcher.parse_feed
+
+    def parse(content):
+        threads.append(threading.current_thread())
+        return real_parse(content)
+
+    monkeypatch.setattr(watcher, "parse_feed", parse)
+    await world.set_config(
+        f"analytics:\n  watch:\n    enabled: true\n    keywords: [Acme]\n    feeds: ['{url}']\n"
+    )
+    await world.sb.wait_for_message("#reports", timeout=10, where=lambda m: bool(m.get("embeds")))
+    assert threads and threading.main_thread() not in threads
+
+
 async def test_command_line_writes_a_standalone_html_report(world, tmp_path):
     alice = world.member("alice")
     await alice.say("#general", "hello")
