@@ -116,27 +116,35 @@ class HumanModeration:
     async def delete_channel(
         self, channel: Channel | str | int, *, reason: str | None = None
     ) -> None:
-        """Delete a channel or thread from the client (CHANNEL_DELETE / THREAD_DELETE)."""
-        guild, _ = self._in_guild(0)
-        ch = (
-            channel
-            if isinstance(channel, Channel)
-            else (
-                self.sb.world.channel(channel)
-                if isinstance(channel, int)
-                else guild.channel(channel)
-            )
-        )
-        if ch is None:
-            raise LookupError(channel)
-        me = guild.members[self.user.id]
+        """Delete a channel or thread from the client: the world forgets it (a channel's
+        threads too), CHANNEL_DELETE or THREAD_DELETE is dispatched and the audit log gets
+        CHANNEL_DELETE (12) / THREAD_DELETE (112) in the actor's name. Needs MANAGE_CHANNELS
+        (MANAGE_THREADS for a thread), like DELETE /channels/{id}."""
+        guild, me = self._in_guild(0)
+        if isinstance(channel, Channel):
+            ch: Channel | None = channel
+        elif isinstance(channel, int):
+            ch = self.sb.world.channel(channel)
+        else:
+            ch = guild.channel(channel)
+        if ch is None or ch.guild_id != guild.id or ch.id not in guild.channels:
+            raise LookupError(f"no channel {channel!r} in {guild.name}")
         need = P.MANAGE_THREADS if ch.is_thread else P.MANAGE_CHANNELS
-        if ch.owner_id != self.user.id and not P.channel_permissions(guild, me, ch) & need:
+        if not P.channel_permissions(guild, me, ch) & need:
             raise PermissionError(f"{self.user.username} may not delete #{ch.name}")
         moderation.delete_channel(self.sb.world, ch, by=self.user, reason=reason)
 
-    async def join_thread(self, thread: Channel) -> None:
-        self.sb.world.join_thread(thread, self.user)
+    def _thread(self, thread: Channel | int) -> Channel:
+        found = thread if isinstance(thread, Channel) else self.sb.world.channel(thread)
+        if found is None or not found.is_thread:
+            raise LookupError(f"no thread {thread!r}")
+        return found
 
-    async def leave_thread(self, thread: Channel) -> None:
-        self.sb.world.leave_thread(thread, self.user.id)
+    async def join_thread(self, thread: Channel | int) -> None:
+        """Join a thread: THREAD_MEMBERS_UPDATE with `added_members` (no-op if already in)."""
+        self.sb.world.join_thread(self._thread(thread), self.user)
+
+    async def leave_thread(self, thread: Channel | int) -> None:
+        """Leave a thread from the client: THREAD_MEMBERS_UPDATE with `removed_member_ids`
+        (discord.py: on_thread_member_remove); no-op if not in it."""
+        self.sb.world.leave_thread(self._thread(thread), self.user.id)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sandbox import serializers as S
-from sandbox.models import Ban, Channel, Guild, Member, User
-from sandbox.snowflake import now
+from sandbox.models import Ban, Channel, ChannelType, Guild, Member, Role, User
+from sandbox.snowflake import new_id, now
 from sandbox.state import World
 
-CHANNEL_DELETE, MEMBER_KICK, BAN_ADD, BAN_REMOVE = 12, 20, 22, 23
+CHANNEL_DELETE, MEMBER_KICK, BAN_ADD, BAN_REMOVE, ROLE_CREATE = 12, 20, 22, 23, 30
 MEMBER_UPDATE, MEMBER_ROLE_UPDATE, THREAD_DELETE = 24, 25, 112
 
 
@@ -108,12 +108,62 @@ def set_roles(
     )
 
 
+def create_role(
+    world: World,
+    guild: Guild,
+    name: str,
+    *,
+    by: User,
+    reason: str | None = None,
+    permissions: int = 0,
+    position: int = 1,
+    color: int = 0,
+    hoist: bool = False,
+    mentionable: bool = False,
+) -> Role:
+    """Create a role at `position` (1 = just above @everyone, Discord's default).
+
+    Roles at or above it move up one: GUILD_ROLE_UPDATE for each, as Discord sends, so a
+    client's cached hierarchy stays right; then GUILD_ROLE_CREATE and the audit entry."""
+    top = max((r.position for r in guild.roles.values()), default=0)
+    position = min(max(1, position), top + 1)
+    for other in sorted(guild.roles.values(), key=lambda r: r.position):
+        if other.id != guild.id and other.position >= position:
+            other.position += 1
+            world.bus.emit("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": S.role(other)})
+    role = Role(
+        id=new_id(),
+        guild_id=guild.id,
+        name=name,
+        permissions=permissions,
+        position=position,
+        color=color,
+        hoist=hoist,
+        mentionable=mentionable,
+    )
+    guild.roles[role.id] = role
+    world.bus.emit("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": S.role(role)})
+    world.audit(guild, ROLE_CREATE, user_id=by.id, target_id=role.id, reason=reason)
+    return role
+
+
 def delete_channel(world: World, channel: Channel, *, by: User, reason: str | None) -> None:
-    """Delete a channel or thread: CHANNEL_DELETE / THREAD_DELETE and the audit entry."""
+    """Delete a channel or thread: CHANNEL_DELETE / THREAD_DELETE and the audit entry.
+
+    A deleted channel takes its threads with it (Discord sends no THREAD_DELETE for them:
+    clients drop them on CHANNEL_DELETE); a deleted category's channels stay, uncategorized,
+    each with a CHANNEL_UPDATE."""
     assert channel.guild_id is not None
     guild = world.guilds[channel.guild_id]
     guild.channels.pop(channel.id, None)
     world.messages.pop(channel.id, None)
+    for child in [c for c in guild.channels.values() if c.parent_id == channel.id]:
+        if child.is_thread:
+            guild.channels.pop(child.id, None)
+            world.messages.pop(child.id, None)
+        elif channel.type == ChannelType.CATEGORY:
+            child.parent_id = None
+            world.bus.emit("CHANNEL_UPDATE", S.channel(child))
     if channel.is_thread:
         world.bus.emit(
             "THREAD_DELETE",

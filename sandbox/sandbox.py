@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from sandbox import moderation
 from sandbox import permissions as P
 from sandbox import serializers as S
 from sandbox.actors import Actor
@@ -14,7 +15,7 @@ from sandbox.events import EventBus
 from sandbox.faults import Faults
 from sandbox.gateway import Gateway
 from sandbox.interactions import InteractionRecord
-from sandbox.models import Attachment, Channel, Guild, Member, User
+from sandbox.models import Attachment, Channel, Guild, Member, Role, User
 from sandbox.ratelimits import RateLimitConfig, RateLimiter
 from sandbox.recorder import Recorder, RequestRecord
 from sandbox.server import ApiServer
@@ -115,6 +116,39 @@ class Sandbox:
 
     def add_bot_to(self, guild: Guild, *, permissions: int = P.ADMINISTRATOR) -> Member:
         return self.world.add_bot_to(guild, permissions=permissions)
+
+    def create_role(
+        self,
+        guild: Guild | None,
+        name: str,
+        *,
+        permissions: int = 0,
+        position: int = 1,
+        color: int = 0,
+        hoist: bool = False,
+        mentionable: bool = False,
+        by: str | User | None = None,
+        reason: str | None = None,
+    ) -> Role:
+        """A role created in the server settings by `by` (default: the guild owner).
+
+        position 1 (the default, as on Discord) is just above @everyone; roles at or above
+        `position` move up one. Connected clients get GUILD_ROLE_UPDATE for each role moved,
+        then GUILD_ROLE_CREATE; the audit log gets ROLE_CREATE in `by`'s name."""
+        guild = self._default_guild(guild)
+        author = self.world.users[guild.owner_id] if by is None else self.world.ensure_user(by)
+        return moderation.create_role(
+            self.world,
+            guild,
+            name,
+            by=author,
+            reason=reason,
+            permissions=permissions,
+            position=position,
+            color=color,
+            hoist=hoist,
+            mentionable=mentionable,
+        )
 
     def _default_guild(self, guild: Guild | None) -> Guild:
         if guild is not None:

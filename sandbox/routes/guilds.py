@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox import moderation
 from sandbox import permissions as P
 from sandbox import serializers as S
 from sandbox.errors import ApiError, field_error, unknown
 from sandbox.models import ChannelType, Overwrite, Role
 from sandbox.router import Ctx, route
 from sandbox.routes.common import bot_member, get_guild, require
-from sandbox.snowflake import new_id
 
 CHANNEL_CREATE, ROLE_CREATE, ROLE_UPDATE, ROLE_DELETE = 10, 30, 31, 32
 
@@ -157,22 +157,17 @@ async def create_role(ctx: Ctx) -> Any:
     me = bot_member(ctx, guild)
     if perms & ~P.base_permissions(guild, me):
         raise ApiError(403, 50013, "Missing Permissions")
-    for role in guild.roles.values():
-        if role.id != guild.id:
-            role.position += 1
-    role = Role(
-        id=new_id(),
-        guild_id=guild.id,
-        name=body.get("name") or "new role",
+    role = moderation.create_role(
+        ctx.world,
+        guild,
+        body.get("name") or "new role",
+        by=me.user,
+        reason=ctx.reason,
         permissions=perms,
-        position=1,
         color=int(body.get("color") or 0),
         hoist=bool(body.get("hoist")),
         mentionable=bool(body.get("mentionable")),
     )
-    guild.roles[role.id] = role
-    ctx.world.bus.emit("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": S.role(role)})
-    ctx.world.audit(guild, ROLE_CREATE, user_id=me.id, target_id=role.id, reason=ctx.reason)
     return S.role(role)
 
 

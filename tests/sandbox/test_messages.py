@@ -109,3 +109,9 @@ async def test_closed_dms_are_forbidden(sb: Sandbox) -> None:
         with pytest.raises(discord.Forbidden) as exc:
             await user.send("hello?")
         assert exc.value.code == 50007 and sb.dms(alice) == []
+        # As on Discord, opening the DM channel works; only the send is refused.
+        opened = [r for r in sb.requests if r.route == "/users/@me/channels"]
+        assert [r.status for r in opened] == [200]
+        alice.close_dms(False)  # she opens her DMs again
+        await user.send("now?")
+        assert [m["content"] for m in sb.dms(alice)] == ["now?"]

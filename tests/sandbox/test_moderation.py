@@ -138,6 +138,9 @@ async def test_channels_threads_roles(sb: Sandbox) -> None:
         assert [m["content"] for m in sb.messages(private.id)] == ["in the thread"]
         role = await guild.create_role(name="Helper", permissions=discord.Permissions(0))
         assert sb.world.guilds[guild.id].role("Helper").id == role.id
+        entry = sb.world.guilds[guild.id].audit_log[-1]  # shared with sb.create_role
+        assert (entry.action_type, entry.user_id, entry.target_id) == (30, sb.bot_user.id, role.id)
+        assert role.position == 1  # Discord creates roles just above @everyone
         await role.delete()
         with pytest.raises(KeyError):
             sb.world.guilds[guild.id].role("Helper")
