@@ -47,17 +47,7 @@ welcome:
 def add_role(sb: Any, guild: Any, name: str, permissions: int = 0) -> Any:
     """Create role ``name`` in the sandbox guild just above @everyone (below the bot's role),
     telling connected clients as Discord would (GUILD_ROLE_CREATE)."""
-    from sandbox import serializers
-    from sandbox.models import Role
-    from sandbox.snowflake import new_id
-
-    for role in guild.roles.values():
-        if role.id != guild.id:
-            role.position += 1
-    role = Role(id=new_id(), guild_id=guild.id, name=name, permissions=permissions, position=1)
-    guild.roles[role.id] = role
-    sb.bus.emit("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": serializers.role(role)})
-    return role
+    return sb.create_role(guild, name, permissions=permissions, position=1)
 
 
 def merged_document(current: str, addition: str) -> str:

@@ -28,17 +28,7 @@ async def test_thread_deleted_by_hand_closes_the_ticket_with_a_note(world):
     alice = world.member("alice")
     ticket, thread = await opened_ticket(world, alice)
     # A moderator deletes the thread in their client: Discord sends THREAD_DELETE.
-    world.guild.channels.pop(thread.id)
-    world.sb.world.messages.pop(thread.id, None)
-    world.sb.world.bus.emit(
-        "THREAD_DELETE",
-        {
-            "id": str(thread.id),
-            "guild_id": str(world.guild.id),
-            "parent_id": str(thread.parent_id),
-            "type": thread.type,
-        },
-    )
+    await world.owner.delete_channel(thread)
     reports = world.guild.channel("reports")
     await world.sb.wait_for_request(
         "POST",
@@ -200,8 +190,7 @@ async def test_thread_deleted_while_offline_closes_the_ticket_at_start(world):
     await world.set_config(CONFIG)
     ticket, thread = await opened_ticket(world, world.member("alice"))
     await world.stop()
-    world.guild.channels.pop(thread.id)  # gone, and no client was there to hear it
-    world.sb.world.messages.pop(thread.id, None)
+    await world.owner.delete_channel(thread)  # gone, and no client was there to hear it
     await world.start()
     reports = world.guild.channel("reports")
     await world.sb.wait_for_request(
@@ -226,7 +215,7 @@ async def test_someone_leaving_the_thread_is_in_the_transcript(world):
         )
     )
     await asyncio.sleep(0)  # let wait_for register before the event can arrive
-    world.sb.world.leave_thread(thread, world.moderator.id)  # mo leaves from their client
+    await world.moderator.leave_thread(thread)  # mo leaves from their client
     await mo_left
     cog = world.bot.get_cog("complaints")
     await cog.desk.history.flush()
