@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -14,6 +15,8 @@ from . import tickets as tk
 from .actions import _place, finish
 from .desk import Desk, now
 from .tickets import Ticket
+
+log = logging.getLogger(__name__)
 
 
 async def first_response(desk: Desk, guild_id: int, ticket_id: int, at: Any) -> None:
@@ -49,9 +52,15 @@ async def place_deleted(desk: Desk, guild: discord.Guild, channel_id: int) -> Ti
         return None
     resolution = desk.t(guild, "complaints.place_deleted_resolution")
     me = guild.me.id if guild.me else 0
-    _, new = await desk.transition(
-        guild.id, watched.ticket_id, lambda t: tk.close(t, me, now(), resolution)
-    )
+    try:
+        _, new = await desk.transition(
+            guild.id, watched.ticket_id, lambda t: tk.close(t, me, now(), resolution)
+        )
+    except UserError:
+        # The ticket is gone (/privacy forget deleted it) or already closed: nothing to close,
+        # only a place no longer worth following.
+        desk.watched.pop(channel_id, None)
+        return None
     if new is None:
         return None
     await desk.record(new, "place_deleted", None, resolution, internal=True)
@@ -69,8 +78,14 @@ async def sweep_missing_places(desk: Desk) -> int:
         try:
             await guild.fetch_channel(channel_id)
         except discord.NotFound:
-            if await place_deleted(desk, guild, channel_id) is not None:
-                closed += 1
+            try:
+                if await place_deleted(desk, guild, channel_id) is not None:
+                    closed += 1
+            except Exception:
+                # One ticket that cannot be closed must not keep the others open.
+                log.exception(
+                    "complaints: closing the ticket of deleted place %s failed", channel_id
+                )
         except discord.HTTPException:
             continue  # not sure it is gone: keep the ticket as it is
     return closed

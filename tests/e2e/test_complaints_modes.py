@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cogs.complaints import upkeep
 from sandbox import permissions as P
 from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
@@ -57,3 +58,23 @@ async def test_privacy_export_and_forget(world):
     assert await cog.store.get(world.guild.id, ticket.id) is None
     again = await world.bot.privacy.export_user(world.guild.id, alice.id)
     assert again["data"]["complaints"]["tickets"] == []
+
+
+async def test_deleting_the_thread_of_a_forgotten_ticket_is_quiet(world):
+    await world.set_config(CONFIG)
+    alice, bob = world.member("alice"), world.member("bob")
+    forgotten, gone = await opened_ticket(world, alice)
+    kept, also_gone = await opened_ticket(world, bob)
+    await world.bot.privacy.forget_user(world.guild.id, alice.id)
+    cog = world.bot.get_cog("complaints")
+    guild = world.bot.get_guild(world.guild.id)
+    # Both threads vanish while nobody listens; the sweep after a reconnect finds them.
+    for thread in (gone, also_gone):
+        world.guild.channels.pop(thread.id)
+        world.sb.world.messages.pop(thread.id, None)
+        guild._remove_thread(guild.get_thread(thread.id))
+    assert await upkeep.sweep_missing_places(cog.desk) == 1
+    assert gone.id not in cog.desk.watched and also_gone.id not in cog.desk.watched
+    closed = await cog.store.get(world.guild.id, kept.id)
+    assert closed.status.value == "closed"
+    assert [r for r in world.logs if r.levelname == "ERROR"] == []
