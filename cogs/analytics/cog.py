@@ -1,5 +1,5 @@
-"""Analytics cog: counts activity off the message path, answers /stats and /report, posts the
-monthly report on the 1st and the reputation watch's finds."""
+"""Analytics cog: counts activity off the message path, answers /stats and /report; the monthly
+report and the reputation watch run on timers (``schedules.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -18,12 +18,12 @@ from discord.ext import commands
 from bot import checks
 from bot.errors import UserError
 from bot.modlog import resolve_channel
-from bot.timers import Timer
 
 from . import embeds
 from .collector import ActivityCollector
-from .periods import Period, PeriodError, month_period, next_month_start, parse_period
+from .periods import Period, PeriodError, parse_period
 from .reporting import DAILY_METRICS, Report, build_report, draw_charts
+from .schedules import MONTHLY, WATCH, Schedules
 from .schema import SECTION, AnalyticsConfig
 from .store import AnalyticsStore
 from .watcher import ReputationWatch
@@ -33,14 +33,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MONTHLY = "analytics_monthly"
-WATCH = "analytics_watch"
 FLUSH_SECONDS = 5.0
 SNAPSHOT_EVERY = 120  # flushes between two snapshots of every server's size (10 minutes)
 
 
 @dataclass(frozen=True)
-class _Cached:
+class CachedSettings:
     version: int
     config: AnalyticsConfig
     ignored: frozenset[int]
@@ -66,16 +64,17 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         self.bot = bot
         self.store = AnalyticsStore(bot.db)
         self.collector = ActivityCollector()
-        self._cache: dict[int, _Cached] = {}
+        self._cache: dict[int, CachedSettings] = {}
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self.watcher = ReputationWatch(bot, self.store)
+        self.schedules = Schedules(self)
         bot.register_store(self)
 
     # -- life cycle ------------------------------------------------------------------------
     async def cog_load(self) -> None:
-        self.bot.timers.handler(MONTHLY, self._on_monthly_timer)
-        self.bot.timers.handler(WATCH, self._on_watch_timer)
+        self.bot.timers.handler(MONTHLY, self.schedules.monthly_due)
+        self.bot.timers.handler(WATCH, self.schedules.watch_due)
         self._flusher = asyncio.create_task(self._flush_forever(), name="vigie-analytics-flush")
 
     async def cog_unload(self) -> None:
@@ -135,7 +134,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
                 self.collector.record_member_count(guild.id, guild.member_count, now)
 
     # -- configuration -----------------------------------------------------------------------
-    def _settings(self, guild: discord.Guild) -> _Cached | None:
+    def guild_settings(self, guild: discord.Guild) -> CachedSettings | None:
         """The guild's analytics settings, parsed once per config version (hot path)."""
         config = self.bot.configs.get(guild.id)
         cached = self._cache.get(guild.id)
@@ -146,14 +145,14 @@ class AnalyticsCog(commands.Cog, name="analytics"):
                 for ref in parsed.ignored_channels
                 if (channel := resolve_channel(guild, ref)) is not None
             )
-            cached = _Cached(config.version, parsed, ignored)
+            cached = CachedSettings(config.version, parsed, ignored)
             self._cache[guild.id] = cached
         return cached if cached.config.enabled else None
 
-    def _zone(self, guild_id: int) -> ZoneInfo:
+    def zone(self, guild_id: int) -> ZoneInfo:
         return ZoneInfo(self.bot.configs.get(guild_id).timezone or "UTC")
 
-    def _t(self, target: Any) -> Any:
+    def translator(self, target: Any) -> Any:
         locale = self.bot.i18n.locale_for(target)
         return lambda key, **fields: self.bot.i18n.t(locale, key, **fields)
 
@@ -162,7 +161,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot:
             return
-        settings = self._settings(message.guild)
+        settings = self.guild_settings(message.guild)
         channel_id = getattr(message.channel, "parent_id", None) or message.channel.id
         if (
             settings is None
@@ -179,12 +178,12 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         guild = self.bot.get_guild(payload.guild_id) if payload.guild_id else None
         if guild is None or (payload.member is not None and payload.member.bot):
             return
-        if self._settings(guild) is not None:
+        if self.guild_settings(guild) is not None:
             self.collector.record_reaction(guild.id, payload.channel_id, time.time())
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
-        if member.bot or self._settings(member.guild) is None:
+        if member.bot or self.guild_settings(member.guild) is None:
             return
         now = time.time()
         self.collector.record_member(member.guild.id, member.id, "join", now)
@@ -194,7 +193,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         guild = self.bot.get_guild(payload.guild_id)
-        if guild is None or payload.user.bot or self._settings(guild) is None:
+        if guild is None or payload.user.bot or self.guild_settings(guild) is None:
             return
         now = time.time()
         joined = getattr(payload.user, "joined_at", None)
@@ -207,7 +206,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
     ) -> None:
-        if interaction.guild is not None and self._settings(interaction.guild) is not None:
+        if interaction.guild is not None and self.guild_settings(interaction.guild) is not None:
             self.collector.record_command(interaction.guild.id, command.qualified_name, time.time())
 
     @commands.Cog.listener()
@@ -216,7 +215,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
     ) -> None:
         """The neutral event every feature dispatches for the reports (see the package doc)."""
         guild = self.bot.get_guild(guild_id)
-        if guild is not None and self._settings(guild) is not None:
+        if guild is not None and self.guild_settings(guild) is not None:
             self.collector.record_event(guild_id, kind, time.time(), user_id, value)
 
     @commands.Cog.listener()
@@ -228,78 +227,15 @@ class AnalyticsCog(commands.Cog, name="analytics"):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         for guild in self.bot.guilds:
-            await self._ensure_schedules(guild.id)
+            await self.schedules.ensure(guild.id)
 
     @commands.Cog.listener()
     async def on_config_changed(self, guild_id: int) -> None:
         self._cache.pop(guild_id, None)
-        await self._ensure_schedules(guild_id)
+        await self.schedules.ensure(guild_id)
 
-    async def _ensure_schedules(self, guild_id: int) -> None:
-        """One pending monthly timer while reports are on; one watch timer while it is on.
-        A timer that fell due while the bot was down is left alone: it fires at start."""
-        guild = self.bot.get_guild(guild_id)
-        settings = self._settings(guild) if guild is not None else None
-        timers = self.bot.timers
-        monthly = await timers.pending(guild_id, MONTHLY)
-        if settings is None or not settings.config.monthly_report:
-            for timer in monthly:
-                await timers.cancel_id(timer.id)
-        elif not monthly:
-            due = next_month_start(datetime.now(UTC), self._zone(guild_id))
-            await timers.schedule(guild_id, MONTHLY, due, key=due.strftime("%Y-%m"))
-        watch_on = settings is not None and settings.config.watch.enabled
-        if not watch_on:
-            await timers.cancel(guild_id, WATCH, "watch")
-        elif not await timers.pending(guild_id, WATCH):
-            await timers.schedule(guild_id, WATCH, datetime.now(UTC), key="watch")
-
-    # -- monthly report ----------------------------------------------------------------------------
-    async def _on_monthly_timer(self, timer: Timer) -> None:
-        guild = self.bot.get_guild(timer.guild_id)
-        settings = self._settings(guild) if guild is not None else None
-        if guild is None or settings is None or not settings.config.monthly_report:
-            return
-        zone = self._zone(guild.id)
-        due = timer.due_at.astimezone(zone)
-        period = month_period(due.year, due.month, zone).previous()
-        await self._post_monthly(guild, settings.config, period)
-        following = next_month_start(
-            max(datetime.now(UTC), timer.due_at + timedelta(hours=1)), zone
-        )
-        await self.bot.timers.schedule(
-            guild.id, MONTHLY, following, key=following.strftime("%Y-%m")
-        )
-
-    async def _post_monthly(
-        self, guild: discord.Guild, config: AnalyticsConfig, period: Period
-    ) -> None:
-        """Post ``period``'s report once, even across restarts and retries."""
-        if not await self.store.claim_monthly_report(guild.id, period.label, time.time()):
-            return
-        channel = resolve_channel(guild, config.reports_channel) or self.bot.modlog.channel_for(
-            guild, "reports"
-        )
-        if channel is None:
-            await self.bot.modlog.write(guild, "analytics.no_reports_channel")
-            return
-        try:
-            t = self._t(guild)
-            report = await self._report(guild, period, t)
-            title = t("analytics.report_title", period=period.label)
-            await channel.send(
-                embeds=embeds.report_embeds(report, t, title),
-                files=[
-                    *embeds.chart_files(report),
-                    embeds.csv_file(report),
-                    self._html(guild, report, t),
-                ],
-            )
-        except BaseException:
-            await self.store.release_monthly_report(guild.id, period.label)
-            raise
-
-    def _html(self, guild: discord.Guild, report: Report, t: Any) -> discord.File:
+    # -- reports (commands and the monthly post) ---------------------------------------------------
+    def html_report(self, guild: discord.Guild, report: Report, t: Any) -> discord.File:
         return embeds.html_file(
             report,
             t,
@@ -308,7 +244,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
             self.bot.i18n.locale_for(guild),
         )
 
-    async def _report(
+    async def report_for(
         self, guild: discord.Guild, period: Period, t: Any, charts: bool = True
     ) -> Report:
         await self.flush()  # figures include what happened up to now
@@ -321,25 +257,11 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         drawn = await asyncio.to_thread(draw_charts, report, t)
         return Report(**{**report.__dict__, "charts": drawn})
 
-    # -- reputation watch ---------------------------------------------------------------------------
-    async def _on_watch_timer(self, timer: Timer) -> None:
-        guild = self.bot.get_guild(timer.guild_id)
-        settings = self._settings(guild) if guild is not None else None
-        if guild is None or settings is None or not settings.config.watch.enabled:
-            return
-        watch = settings.config.watch
-        try:
-            for url in watch.feeds:
-                await self.watcher.poll(guild, settings.config, url)
-        finally:
-            due = datetime.now(UTC) + watch.interval
-            await self.bot.timers.schedule(guild.id, WATCH, due, key="watch")
-
     # -- commands -------------------------------------------------------------------------------------
     def _period(self, interaction: discord.Interaction, text: str | None) -> Period:
         assert interaction.guild_id is not None
         try:
-            return parse_period(text, datetime.now(UTC), self._zone(interaction.guild_id))
+            return parse_period(text, datetime.now(UTC), self.zone(interaction.guild_id))
         except PeriodError as exc:
             raise UserError(str(exc)) from None
 
@@ -355,8 +277,8 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         chosen = self._period(interaction, period)
         await interaction.response.defer(ephemeral=True, thinking=True)
         assert interaction.guild is not None
-        t = self._t(interaction)
-        report = await self._report(interaction.guild, chosen, t)
+        t = self.translator(interaction)
+        report = await self.report_for(interaction.guild, chosen, t)
         await interaction.followup.send(
             embeds=embeds.report_embeds(report, t, t("analytics.stats_title", period=chosen.label)),
             files=embeds.chart_files(report),
@@ -381,8 +303,8 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         chosen = self._period(interaction, period)
         await interaction.response.defer(ephemeral=True, thinking=True)
         assert interaction.guild is not None
-        t = self._t(interaction)
-        report = await self._report(interaction.guild, chosen, t, charts=False)
+        t = self.translator(interaction)
+        report = await self.report_for(interaction.guild, chosen, t, charts=False)
         await interaction.followup.send(
             t("analytics.export_done", period=chosen.label),
             file=embeds.csv_file(report, metric),
@@ -399,8 +321,8 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         chosen = self._period(interaction, month or "last-month")
         await interaction.response.defer(ephemeral=True, thinking=True)
         assert interaction.guild is not None
-        t = self._t(interaction)
-        report = await self._report(interaction.guild, chosen, t)
+        t = self.translator(interaction)
+        report = await self.report_for(interaction.guild, chosen, t)
         await interaction.followup.send(
             embeds=embeds.report_embeds(
                 report, t, t("analytics.report_title", period=chosen.label)
@@ -408,7 +330,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
             files=[
                 *embeds.chart_files(report),
                 embeds.csv_file(report),
-                self._html(interaction.guild, report, t),
+                self.html_report(interaction.guild, report, t),
             ],
             ephemeral=True,
         )
