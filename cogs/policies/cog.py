@@ -184,6 +184,7 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
     async def _enforce(self, message: discord.Message, verdict: Verdict) -> None:
         plan = verdict.plan
         if plan.delete:
+            self.bot.dispatch("automod_removed", message)  # games takes its XP back at once
             self.deleter.queue(message.channel.id, message.id)
             for channel_id, message_id in verdict.related:
                 self.deleter.queue(channel_id, message_id)

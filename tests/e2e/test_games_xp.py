@@ -229,3 +229,19 @@ async def test_stacked_rewards_and_multipliers(gworld: Any) -> None:
         "PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", timeout=10, count=2
     )
     assert {"Regular", "Veteran", "Moderator"} <= roles_of(w, w.moderator)
+
+
+async def test_a_message_automod_deletes_earns_no_xp(gworld: Any) -> None:
+    """Policies tells games through ``automod_removed``: the XP goes back at once."""
+    w = gworld
+    rule = (
+        "policies:\n  enabled: true\n  rules:\n    - name: spam\n"
+        "      triggers: {words: ['cheap stuff']}\n      actions: [delete]\n"
+    )
+    await w.set_config(config(xp=30) + rule)
+    removed = asyncio.ensure_future(w.bot.wait_for("automod_removed", timeout=5))
+    dave = w.member("dave")
+    spam = await dave.say("#general", "buy cheap stuff here")
+    assert (await removed).id == spam.id
+    await w.bot.get_cog("games").flusher.flush_now()
+    assert stored_xp(w, dave.id) in (None, 0)
