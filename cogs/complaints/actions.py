@@ -22,17 +22,13 @@ from .tickets import Kind, Ticket
 from .views import rating_view
 
 
-async def _place(desk: Desk, guild: discord.Guild, ticket: Ticket) -> Any:
-    return await places.fetch_place(guild, ticket)
-
-
 async def claim(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int) -> Ticket:
     """Take the ticket (staff); of two simultaneous presses one wins, the other is told who."""
     desk.require_staff(actor, desk.config(guild.id))
     _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.claim(t, actor.id))
     assert new is not None
     await effects.say(
-        await _place(desk, guild, new),
+        await places.fetch_place(guild, new),
         desk.t(guild, "complaints.claimed", by=actor.mention, number=new.number),
     )
     await desk.record(new, "claim", actor)
@@ -51,7 +47,7 @@ async def unclaim(
     )
     assert new is not None
     await effects.say(
-        await _place(desk, guild, new),
+        await places.fetch_place(guild, new),
         desk.t(guild, "complaints.unclaimed", by=actor.mention, number=new.number),
     )
     await desk.record(new, "unclaim", actor)
@@ -86,7 +82,7 @@ async def set_priority(
     assert new is not None
     label = desk.t(guild, f"complaints.priority.{priority}")
     await effects.say(
-        await _place(desk, guild, new),
+        await places.fetch_place(guild, new),
         desk.t(guild, "complaints.priority_set", by=actor.mention, priority=label),
     )
     await desk.record(new, "priority", actor, priority=label)
@@ -127,7 +123,7 @@ async def participant(
         raise UserError("complaints.errors.closed", number=ticket.number)
     if not add and member.id in ticket.parties():
         raise UserError("complaints.errors.cannot_remove_party")
-    place = await _place(desk, guild, ticket)
+    place = await places.fetch_place(guild, ticket)
     if place is None:
         raise UserError("complaints.errors.place_missing")
     if not add:
@@ -177,7 +173,7 @@ async def finish(
     config = desk.config(guild.id)
     desk.unwatch(ticket)
     await desk.arm(ticket)  # closed: cancels the pending deadline
-    place = None if place_gone else await _place(desk, guild, ticket)
+    place = None if place_gone else await places.fetch_place(guild, ticket)
     if place is not None:
         text = desk.t(
             guild,
@@ -212,7 +208,7 @@ async def reopen(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket
     )
     assert new is not None
     desk.watch(new)
-    place = await _place(desk, guild, new)
+    place = await places.fetch_place(guild, new)
     if place is not None:
         await places.set_closed(place, new, False)
     role = places.tier_role(guild, config, new.tier)
@@ -247,7 +243,7 @@ async def state(
     await desk.store.state(guild.id, ticket.id, actor.id, text.strip(), now())
     await desk.record(ticket, "statement", actor, text.strip())
     await effects.say(
-        await _place(desk, guild, ticket),
+        await places.fetch_place(guild, ticket),
         desk.t(guild, "complaints.statement", who=actor.mention, text=text.strip()),
     )
     return ticket

@@ -10,9 +10,9 @@ import discord
 from bot.user_error import UserError
 
 from . import deadlines as dl
-from . import effects
+from . import effects, places
 from . import tickets as tk
-from .actions import _place, finish
+from .actions import finish
 from .desk import Desk, now
 from .tickets import Ticket
 
@@ -41,7 +41,9 @@ async def member_presence(desk: Desk, guild: discord.Guild, user_id: int, left: 
         if new is None:
             continue
         key = "complaints.member_left" if left else "complaints.member_back"
-        await effects.say(await _place(desk, guild, new), desk.t(guild, key, who=f"<@{user_id}>"))
+        await effects.say(
+            await places.fetch_place(guild, new), desk.t(guild, key, who=f"<@{user_id}>")
+        )
         await desk.record(new, "member_left" if left else "member_back", None, who=str(user_id))
 
 
