@@ -7,6 +7,7 @@ restart. The cog registers :meth:`Schedules.monthly_due` and :meth:`Schedules.wa
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -33,10 +34,17 @@ class Schedules:
     def __init__(self, cog: AnalyticsCog) -> None:
         self.cog = cog
         self.bot = cog.bot
+        # Two config changes close together must not both find no timer and both arm one:
+        # the second would replace the first while it runs, and the feeds would be read twice.
+        self._arming = asyncio.Lock()
 
     async def ensure(self, guild_id: int) -> None:
         """One pending monthly timer while reports are on; one watch timer while it is on.
         A timer that fell due while the bot was down is left alone: it fires at start."""
+        async with self._arming:
+            await self._ensure(guild_id)
+
+    async def _ensure(self, guild_id: int) -> None:
         guild = self.bot.get_guild(guild_id)
         settings = self.cog.guild_settings(guild) if guild is not None else None
         timers = self.bot.timers

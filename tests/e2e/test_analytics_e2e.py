@@ -254,6 +254,32 @@ async def test_feeds_are_parsed_off_the_event_loop(world, feed_server, monkeypat
     assert threads and threading.main_thread() not in threads
 
 
+async def test_two_config_changes_at_once_arm_one_watch(world, feed_server):
+    items, url = feed_server
+    items["xml"] = RSS
+    await world.set_config(
+        f"analytics:\n  watch:\n    enabled: true\n    keywords: [Acme]\n    feeds: ['{url}']\n"
+    )
+    later = lambda t: t.due_at > datetime.now(UTC) + timedelta(minutes=1)  # noqa: E731
+    await _wait_for_timer(world, "analytics_watch", later)  # the first read is done
+    await world.bot.timers.cancel(world.guild.id, "analytics_watch", "watch")
+    timers, armed = world.bot.timers, []
+    real_schedule = timers.schedule
+
+    async def schedule(guild_id, kind, due_at, payload=None, key=None):
+        if kind == "analytics_watch" and due_at <= datetime.now(UTC):
+            armed.append(due_at)
+        return await real_schedule(guild_id, kind, due_at, payload, key)
+
+    timers.schedule = schedule
+    try:
+        ensure = world.bot.get_cog("analytics").schedules.ensure
+        await asyncio.gather(ensure(world.guild.id), ensure(world.guild.id))
+    finally:
+        del timers.schedule
+    assert len(armed) == 1
+
+
 async def test_command_line_writes_a_standalone_html_report(world, tmp_path):
     alice = world.member("alice")
     await alice.say("#general", "hello")
