@@ -94,27 +94,18 @@ async def stats_embed(desk: Desk, guild: discord.Guild, period: str) -> discord.
     desk.bot.dispatch("complaints_stats", guild.id, figures.as_event())
     t = desk.t
     embed = discord.Embed(title=t(guild, "complaints.stats.title", period=format_duration(span)))
-    embed.add_field(name=t(guild, "complaints.stats.opened"), value=str(figures.opened))
-    embed.add_field(name=t(guild, "complaints.stats.closed"), value=str(figures.closed))
-    embed.add_field(name=t(guild, "complaints.stats.breaches"), value=str(figures.breaches))
-    embed.add_field(
-        name=t(guild, "complaints.stats.first_response"),
-        value=t(
-            guild,
-            "complaints.stats.spread",
-            median=_span(figures.first_response_median),
-            p90=_span(figures.first_response_p90),
-        ),
-    )
-    embed.add_field(
-        name=t(guild, "complaints.stats.resolution"),
-        value=t(
-            guild,
-            "complaints.stats.spread",
-            median=_span(figures.resolution_median),
-            p90=_span(figures.resolution_p90),
-        ),
-    )
+    for key, count in (
+        ("opened", figures.opened),
+        ("closed", figures.closed),
+        ("breaches", figures.breaches),
+    ):
+        embed.add_field(name=t(guild, f"complaints.stats.{key}"), value=str(count))
+    for key, median, p90 in (
+        ("first_response", figures.first_response_median, figures.first_response_p90),
+        ("resolution", figures.resolution_median, figures.resolution_p90),
+    ):
+        spread = t(guild, "complaints.stats.spread", median=_span(median), p90=_span(p90))
+        embed.add_field(name=t(guild, f"complaints.stats.{key}"), value=spread)
     satisfaction = (
         "-"
         if figures.rating_average is None

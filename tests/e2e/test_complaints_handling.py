@@ -145,5 +145,9 @@ async def test_queue_and_stats(world):
     guild_id, figures = await stats_seen
     assert guild_id == world.guild.id and figures["opened"] == 1 and figures["closed"] == 0
     assert stats.embeds[0]["title"] == world.t("complaints.stats.title", period="1w")
+    keys = ("opened", "closed", "breaches", "first_response", "resolution", "satisfaction")
+    fields = [(f["name"], f["value"]) for f in stats.embeds[0]["fields"]]
+    assert [name for name, _ in fields] == [world.t(f"complaints.stats.{k}") for k in keys]
+    assert fields[0][1] == "1" and fields[1][1] == "0"
     bad = await (await world.moderator.slash("tickets stats", period="soon")).response()
     assert bad.content == world.t("complaints.errors.bad_period", period="soon")
