@@ -64,6 +64,8 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         await self.desk.warm()
 
     async def cog_unload(self) -> None:
+        # The bot unloads cogs as it closes, before the database: nothing spawned is lost.
+        await self.desk.drain()
         self.bot.timers.remove_handler(TIMER_KIND)
         self.bot.remove_dynamic_items(TicketButton, RateButton)
 

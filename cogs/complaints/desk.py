@@ -33,6 +33,8 @@ from .transcript import Entry
 log = logging.getLogger(__name__)
 
 TIMER_KIND = "complaints_deadline"
+# How long closing waits for background work (a first response being recorded) to end.
+DRAIN_SECONDS = 10.0
 
 
 def now() -> datetime:
@@ -113,6 +115,13 @@ class Desk:
                 log.error("complaints background task failed", exc_info=t.exception())
 
         task.add_done_callback(done)
+
+    async def drain(self) -> None:
+        """Let background work (first responses being recorded) end before the database closes."""
+        if self._tasks:
+            _, late = await asyncio.wait(set(self._tasks), timeout=DRAIN_SECONDS)
+            if late:
+                log.warning("complaints: %d background tasks still running at unload", len(late))
 
     # -- the hot-path map -----------------------------------------------------------------------
 

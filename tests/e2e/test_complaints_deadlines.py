@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from bot.timers import Timer
+from cogs.complaints import upkeep
 from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 DAY = 86400
@@ -132,3 +133,27 @@ async def test_the_same_deadline_firing_twice_at_once_acts_once(world):
     await world.sb.wait_for_message(thread, where=lambda d: "automatically" in d["content"])
     assert len(auto_moves(world, thread)) == 1
     assert await cog.store.marks(world.guild.id, ticket.id, 0) == {"remind_first", "breach_first"}
+
+
+async def test_a_first_response_being_recorded_at_shutdown_is_not_lost(world):
+    await world.set_config(CONFIG)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    cog = world.bot.get_cog("complaints")
+    answered = datetime.now(UTC)
+    started = asyncio.Event()
+
+    async def slow_first_response():
+        started.set()
+        # A busy database: the staff answer is still being recorded when the bot is told to stop.
+        await asyncio.sleep(0.5)
+        await upkeep.first_response(cog.desk, world.guild.id, ticket.id, answered)
+
+    cog.desk.spawn(slow_first_response())
+    await started.wait()
+    await world.stop()
+    with sqlite3.connect(world.db_path) as db:
+        [(responded,)] = db.execute(
+            "SELECT tier_responded_at FROM complaints_tickets WHERE id = ?", (ticket.id,)
+        ).fetchall()
+    assert responded == answered.timestamp()
+    assert [r for r in world.logs if r.levelname == "ERROR"] == []
