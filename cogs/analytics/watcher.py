@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import socket
 import time
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
+import yarl
 
 from bot.modlog import resolve_channel
 
@@ -24,6 +27,30 @@ log = logging.getLogger(__name__)
 
 MAX_FEED_BYTES = 2 * 1024 * 1024
 MAX_POSTS_PER_FEED = 5  # the first read of a busy feed must not flood the channel
+MAX_REDIRECTS = 3
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Feeds are named by the managers of any server the bot is in: the bot must not become their
+# way into the network it runs in (cloud metadata, services on localhost). Tests serving feeds
+# on 127.0.0.1 turn this on.
+ALLOW_PRIVATE_ADDRESSES = False
+
+
+class FeedRefused(Exception):
+    """The feed's host resolves to a private, local or reserved address."""
+
+
+async def ensure_public(url: yarl.URL) -> None:
+    """Raise :class:`FeedRefused` unless every address of the URL's host is a public one."""
+    if ALLOW_PRIVATE_ADDRESSES:
+        return
+    if url.host is None:
+        raise FeedRefused(str(url))
+    infos = await asyncio.get_running_loop().getaddrinfo(
+        url.host, url.port, type=socket.SOCK_STREAM
+    )
+    for *_, sockaddr in infos:
+        if not ipaddress.ip_address(sockaddr[0]).is_global:
+            raise FeedRefused(str(url))
 
 
 class ReputationWatch:
@@ -48,14 +75,27 @@ class ReputationWatch:
             self._session = self._session or aiohttp.ClientSession()
             session = self._session
         timeout = aiohttp.ClientTimeout(total=15)
-        async with session.get(url, timeout=timeout) as response:
-            response.raise_for_status()
-            return await response.content.read(MAX_FEED_BYTES)
+        target = yarl.URL(url)
+        # Redirects are followed by hand so that every hop is checked like the first.
+        for _ in range(MAX_REDIRECTS + 1):
+            await ensure_public(target)
+            async with session.get(target, timeout=timeout, allow_redirects=False) as response:
+                location = response.headers.get("Location")
+                if response.status in REDIRECTS and location:
+                    target = response.url.join(yarl.URL(location))
+                    continue
+                response.raise_for_status()
+                return await response.content.read(MAX_FEED_BYTES)
+        raise aiohttp.ClientError(f"more than {MAX_REDIRECTS} redirects")
 
     async def poll(self, guild: discord.Guild, config: AnalyticsConfig, url: str) -> None:
         try:
             content = await self._fetch(url)
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except FeedRefused:
+            log.warning("analytics watch of guild %s: %s is not a public address", guild.id, url)
+            await self.bot.modlog.write(guild, "analytics.watch_refused", url=url)
+            return
+        except (aiohttp.ClientError, OSError) as exc:  # OSError: DNS failures and timeouts
             log.warning("analytics watch of guild %s: %s: %s", guild.id, url, exc)
             await self.bot.modlog.write(
                 guild, "analytics.watch_failed", url=url, reason=str(exc)[:200]

@@ -184,7 +184,10 @@ async def _wait_for_timer(world, kind, ok, count=None):
 
 
 @pytest.fixture
-async def feed_server():
+async def feed_server(monkeypatch):
+    from cogs.analytics import watcher
+
+    monkeypatch.setattr(watcher, "ALLOW_PRIVATE_ADDRESSES", True)  # served on 127.0.0.1
     items = {"xml": ""}
 
     async def handler(request):
@@ -278,6 +281,74 @@ async def test_two_config_changes_at_once_arm_one_watch(world, feed_server):
     finally:
         del timers.schedule
     assert len(armed) == 1
+
+
+async def test_a_feed_on_a_private_address_is_never_read(world):
+    # A manager of any server must not make the bot read the network it runs in.
+    requested = []
+
+    async def handler(request):
+        requested.append(request.path)
+        return web.Response(body=RSS.encode(), content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/feed.xml", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        url = f"http://127.0.0.1:{port}/feed.xml"
+        await world.set_config(
+            f"analytics:\n  watch:\n    enabled: true\n    keywords: [Acme]\n    feeds: ['{url}']\n"
+        )
+        line = await world.sb.wait_for_message(
+            "#modlog", timeout=10, where=lambda m: url in m["content"]
+        )
+        assert line["content"] == world.t("analytics.watch_refused", url=url)
+        assert requested == []
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/feed",
+        "http://10.0.0.7/feed",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:8080/feed",
+        "http://localhost/feed",
+    ],
+)
+async def test_private_feed_addresses_are_refused(url):
+    from yarl import URL
+
+    from cogs.analytics.watcher import FeedRefused, ensure_public
+
+    with pytest.raises(FeedRefused):
+        await ensure_public(URL(url))
+    await ensure_public(URL("https://8.8.8.8/feed"))  # a public address passes (no DNS needed)
+
+
+async def test_redirects_are_followed_hop_by_hop(world, feed_server):
+    items, url = feed_server
+    items["xml"] = RSS
+    cog = world.bot.get_cog("analytics")
+    # The fixture's server answers /feed.xml; /moved is served by a second app that redirects.
+    app = web.Application()
+    app.router.add_get("/moved", lambda request: web.HTTPFound(url))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        moved = f"http://127.0.0.1:{port}/moved"
+        assert b"Acme launches" in await cog.watcher._fetch(moved)
+    finally:
+        await runner.cleanup()
 
 
 async def test_command_line_writes_a_standalone_html_report(world, tmp_path):
