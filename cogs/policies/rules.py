@@ -160,7 +160,7 @@ def _triggers(raw: dict[str, Any], path: Path, errors: list[Error]) -> Triggers:
         allow=tuple(str(w) for w in raw.get("allow") or ()),
         regex=tuple(str(r) for r in raw.get("regex") or ()),
         regex_on=str(raw.get("regex_on", "both")),
-        invites=bool(invites),
+        invites=invites is True or isinstance(invites, dict),  # "invites: {}" is on too
         invites_allow=_keys(invites.get("allow") if isinstance(invites, dict) else ()),
         links_deny=tuple(str(d).casefold().strip(".") for d in links.get("deny") or ()),
         links_allow=tuple(str(d).casefold().strip(".") for d in links.get("allow") or ()),

@@ -178,6 +178,14 @@ def test_invites_allow_own_and_listed(make_engine) -> None:
     assert engine.evaluate(facts("join d i s c o r d . g g / raid"))  # obfuscated
 
 
+def test_invites_with_an_empty_mapping_is_on(make_engine) -> None:
+    for on in (True, {}, {"allow": []}):
+        engine = make_engine({"name": "inv", "triggers": {"invites": on}, "actions": ["delete"]})
+        assert engine.evaluate(facts("join discord.gg/raid")), on
+    off = make_engine({"name": "inv", "triggers": {"invites": False}, "actions": ["delete"]})
+    assert not off.evaluate(facts("join discord.gg/raid"))
+
+
 def test_links_deny_subdomains_and_allow_list(make_engine) -> None:
     deny = make_engine(
         {"name": "l", "triggers": {"links": {"deny": ["bit.ly"]}}, "actions": ["delete"]}
