@@ -257,14 +257,20 @@ _LINK = re.compile(r"(?:https?://|\bwww\.)([^\s/?#<>\"'|\\]+)", re.IGNORECASE)
 
 
 _INVITE_MARKS = ("discordgg", "discordcominvite", "discordappcominvite", "dscgg")
+# An invite needs a slash before its code; "see you on discord, gg" has none and is chat.
+_SLASHES = ("/", "\\", "\u2215", "\u2044", "\u29f8", "\uff0f")
+_SLASH_WORD = normalize("slash")  # leetspeak folds it to "siash"
 
 
 def invite_codes(raw: str, skeleton: str) -> tuple[list[str], int]:
     """Invite codes written plainly, and how many more invites were obfuscated
-    (``d i s c o r d . g g / x``, ``dіscord(.)gg``: counted on the skeleton without spaces)."""
+    (``d i s c o r d . g g / x``, ``dіscord(.)gg/x``: counted on the skeleton without spaces,
+    when the raw text has a slash, or the word, for the code to follow)."""
     plain = _INVITE.findall(raw) if "/" in raw else []
     hidden = 0
-    if "g" in skeleton or "invite" in skeleton:
+    if ("g" in skeleton or "invite" in skeleton) and (
+        _SLASH_WORD in skeleton or any(s in raw for s in _SLASHES)
+    ):
         compact = skeleton.replace(" ", "")
         if "d" in compact:
             found = sum(compact.count(mark) for mark in _INVITE_MARKS)

@@ -186,6 +186,14 @@ def test_invites_with_an_empty_mapping_is_on(make_engine) -> None:
     assert not off.evaluate(facts("join discord.gg/raid"))
 
 
+def test_invites_not_flagged_in_gaming_chat_without_a_code(make_engine) -> None:
+    engine = make_engine({"name": "inv", "triggers": {"invites": {}}, "actions": ["delete"]})
+    for chat in ("see you on discord. gg wp", "join our Discord, GG everyone!", "discord gg"):
+        assert not engine.evaluate(facts(chat)), chat
+    for evasion in ("dіscord(.)gg/raid", "discord gg slash raid", "discord . gg \u2215 raid"):
+        assert engine.evaluate(facts(evasion)).hits[0].matched == "obfuscated invite", evasion
+
+
 def test_links_deny_subdomains_and_allow_list(make_engine) -> None:
     deny = make_engine(
         {"name": "l", "triggers": {"links": {"deny": ["bit.ly"]}}, "actions": ["delete"]}
