@@ -8,6 +8,7 @@ call still fails, a correction follows the DM. Every action becomes a numbered c
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,9 @@ class Enforcer:
         self.bot = bot
         self.store = store
         self._recent: dict[tuple[int, int], tuple[int, float]] = {}
+        # Read, add and save of a balance must not interleave: two hits of one burst would
+        # both read 2 points, both cross 3, and the ladder would punish twice.
+        self._points_lock = asyncio.Lock()
 
     # -- helpers ----------------------------------------------------------------------------
     def t(self, guild: discord.Guild, key: str, **fields: Any) -> str:
@@ -185,9 +189,10 @@ class Enforcer:
     ) -> tuple[int, Case | None]:
         """Add points; apply the ladder step crossed, if any. Returns (points, ladder case)."""
         policy = PointsPolicy.from_section(self.section(guild.id).get("points"))
-        balance = await self.store.balance(guild.id, member.id)
-        balance, step = add(balance, amount, time.time(), policy)
-        await self.store.save_balance(guild.id, member.id, balance)
+        async with self._points_lock:
+            balance = await self.store.balance(guild.id, member.id)
+            balance, step = add(balance, amount, time.time(), policy)
+            await self.store.save_balance(guild.id, member.id, balance)
         if step is None or amount <= 0:
             return balance.points, None
         return balance.points, await self._ladder(guild, member, step, balance.points)
