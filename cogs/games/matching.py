@@ -8,7 +8,9 @@ What counts as the right answer:
 - small typos are forgiven on answers long enough for a typo to be unambiguous: one edit from
   8 letters, two from 13, three from 18 (optimal string alignment, so a swap of two neighbouring
   letters is one edit; via rapidfuzz). Shorter answers are full of one-letter neighbours
-  (Iceland/Ireland, Austria/Australia, Lyon/Lion), so they must be spelled right.
+  (Iceland/Ireland, Austria/Australia, Lyon/Lion), so they must be spelled right. A typo is
+  never forgiven in a short word of the answer (four letters at most): there one letter is
+  the whole difference ("Louis XIV"/"Louis XVI", "Vitamin D"/"Vitamin E").
 What does not, to avoid false positives:
 - answers shorter than 8 letters, and any answer containing a digit, must match exactly (as
   whole words): "2" does not match "12", "1789" does not match "1798";
@@ -29,6 +31,8 @@ from rapidfuzz.distance import OSA
 MAX_EXTRA_WORDS = 8
 # Messages longer than this are not trivia answers; they are not even normalized.
 MAX_MESSAGE_LENGTH = 300
+# Answer words this short must be typed exactly, even inside an answer long enough for a typo.
+SHORT_WORD = 4
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o"})
 _ARTICLES = frozenset(
@@ -130,9 +134,17 @@ def _matches_one(answer: PreparedAnswer, words: list[str]) -> bool:
                 answer.edits
                 and OSA.distance(squashed, answer.squashed, score_cutoff=answer.edits)
                 <= answer.edits
+                and _short_words_kept(answer, window)
             ):
                 return True
     return False
+
+
+def _short_words_kept(answer: PreparedAnswer, window: str) -> bool:
+    """A typo match keeps every short word of the answer as typed: in "Louis XIV" the typo
+    allowance belongs to "Louis", never to "XIV"."""
+    typed = window.split()
+    return all(word in typed for word in answer.words if len(word) <= SHORT_WORD)
 
 
 def matches(message: str, answers: tuple[PreparedAnswer, ...]) -> PreparedAnswer | None:
