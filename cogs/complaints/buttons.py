@@ -35,6 +35,10 @@ class ButtonHandlers:
     def t(self, interaction: discord.Interaction, key: str, **fields: Any) -> str:
         return self.desk.t(interaction, key, **fields)
 
+    def _field(self, interaction: discord.Interaction, key: str, **options: Any) -> Field:
+        """A modal field whose label is ``complaints.form.<key>``."""
+        return Field(key, self.t(interaction, f"complaints.form.{key}"), **options)
+
     async def _reply(self, interaction: discord.Interaction, key: str, **fields: Any) -> None:
         text = self.t(interaction, key, **fields)
         if interaction.response.is_done():
@@ -63,14 +67,7 @@ class ButtonHandlers:
     ) -> None:
         ticket = await self.desk.get(member.guild.id, ticket_id)
         if action == "escalate":
-            fields = [
-                Field(
-                    "reason",
-                    self.t(interaction, "complaints.form.reason"),
-                    long=True,
-                    max_length=500,
-                )
-            ]
+            fields = [self._field(interaction, "reason", long=True, max_length=500)]
 
             async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
                 done = await actions.move(
@@ -80,23 +77,9 @@ class ButtonHandlers:
 
             title = self.t(interaction, "complaints.form.escalate_title", number=ticket.number)
         else:
-            fields = [
-                Field(
-                    "resolution",
-                    self.t(interaction, "complaints.form.resolution"),
-                    long=True,
-                    max_length=1500,
-                )
-            ]
+            fields = [self._field(interaction, "resolution", long=True, max_length=1500)]
             if ticket.kind is Kind.DISPUTE:
-                fields.append(
-                    Field(
-                        "case",
-                        self.t(interaction, "complaints.form.case"),
-                        required=False,
-                        max_length=40,
-                    )
-                )
+                fields.append(self._field(interaction, "case", required=False, max_length=40))
 
             async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
                 await inter.response.defer(ephemeral=True, thinking=True)
@@ -119,14 +102,7 @@ class ButtonHandlers:
         ticket = await self.desk.get(member.guild.id, ticket_id)
         if member.id not in ticket.parties():
             raise UserError("complaints.errors.not_party")
-        fields = [
-            Field(
-                "statement",
-                self.t(interaction, "complaints.form.statement"),
-                long=True,
-                max_length=2000,
-            )
-        ]
+        fields = [self._field(interaction, "statement", long=True, max_length=2000)]
 
         async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
             await actions.state(self.desk, member.guild, member, ticket_id, values["statement"])
@@ -144,15 +120,7 @@ class ButtonHandlers:
         ticket = await self.desk.get(member.guild.id, ticket_id)
         if member.id != ticket.member_id:
             raise UserError("complaints.errors.not_your_ticket")
-        fields = [
-            Field(
-                "comment",
-                self.t(interaction, "complaints.form.comment"),
-                long=True,
-                required=False,
-                max_length=1000,
-            )
-        ]
+        fields = [self._field(interaction, "comment", long=True, required=False, max_length=1000)]
 
         async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
             await actions.rate(
