@@ -9,7 +9,8 @@ from bot.transcript import Transcript
 from cogs.complaints import scene
 
 
-async def test_scene_claims_escalates_resolves_and_rates(world):
+async def play_scene(world, part) -> tuple[Stage, str]:
+    """Play one feature's part of the sandbox scene on a fresh world; (stage, narration)."""
     out = io.StringIO()
     transcript = Transcript(bot_id=world.sb.application.bot_user.id)
     stage = Stage(
@@ -22,8 +23,13 @@ async def test_scene_claims_escalates_resolves_and_rates(world):
         moderator=world.moderator,
         out=out,
     )
-    await scene.play(stage)
+    await part.play(stage)
     stage.flush()
+    return stage, out.getvalue()
+
+
+async def test_scene_claims_escalates_resolves_and_rates(world):
+    _, text = await play_scene(world, scene)
     cog = world.bot.get_cog("complaints")
     ticket = await cog.store.by_number(world.guild.id, 1)
     assert ticket.status.value == "closed" and ticket.tier == 1
@@ -31,4 +37,4 @@ async def test_scene_claims_escalates_resolves_and_rates(world):
     assert (await cog.store.rating(world.guild.id, ticket.id)).score == 5
     kinds = [e.kind for e in await cog.store.history(world.guild.id, ticket.id)]
     assert kinds[:2] == ["open", "claim"] and "escalate" in kinds and "rating" in kinds
-    assert "Complaints: zoe rates the handling 5/5" in out.getvalue()
+    assert "Complaints: zoe rates the handling 5/5" in text

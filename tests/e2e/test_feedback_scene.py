@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
-from bot.scene import Stage
-from bot.transcript import Transcript
 from cogs.feedback import scene
+from tests.e2e.test_complaints_scene import play_scene
 
 
 async def test_scene_approves_a_voted_suggestion_and_closes_a_poll(world):
-    out = io.StringIO()
-    transcript = Transcript(bot_id=world.sb.application.bot_user.id)
-    stage = Stage(
-        world.sb,
-        world.guild,
-        world.bot,
-        transcript,
-        owner=world.owner,
-        manager=world.manager,
-        moderator=world.moderator,
-        out=out,
-    )
-    await scene.play(stage)
-    stage.flush()
+    stage, text = await play_scene(world, scene)
     store = world.bot.get_cog("feedback").store
     [suggestion] = await store.list_suggestions(world.guild.id)
     assert (suggestion.status, suggestion.up, suggestion.down) == ("approved", 3, 0)
@@ -37,5 +21,4 @@ async def test_scene_approves_a_voted_suggestion_and_closes_a_poll(world):
     }
     replies = await store.replies_to(world.guild.id, [1])
     assert replies[1][0].delivered
-    text = out.getvalue()
     assert "Feedback: the poll closes on its timer" in text
