@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.db import Store
@@ -21,6 +21,12 @@ def _ts(moment: datetime) -> float:
 
 def _day(moment: datetime) -> str:
     return moment.astimezone(UTC).date().isoformat()
+
+
+def _day_before(end: datetime) -> str:
+    """The UTC day of the last instant before an exclusive end (midnight belongs to the day
+    it closes, not to the next one)."""
+    return _day(end - timedelta(microseconds=1))
 
 
 class AnalyticsStore(Store):
@@ -64,14 +70,15 @@ class AnalyticsStore(Store):
             )
 
     async def members_at(self, guild_id: int, moment: datetime, members_now: int) -> int:
-        """The server's size at a moment: the day's snapshot, else today's size minus the
-        joins since and plus the leaves since."""
+        """The server's size at a moment (a period's end): the snapshot of the day that moment
+        closes, else today's size minus the joins since and plus the leaves since."""
+        day = _day_before(moment)
         snapshot = await self.db.fetchval(
             "SELECT members FROM analytics_member_counts WHERE guild_id = ? AND day <= ?"
             " ORDER BY day DESC LIMIT 1",
-            (guild_id, _day(moment)),
+            (guild_id, day),
         )
-        if snapshot is not None and _day(moment) < _day(datetime.now(UTC)):
+        if snapshot is not None and day < _day(datetime.now(UTC)):
             return int(snapshot)
         rows = await self.db.fetchall(
             "SELECT kind, COUNT(*) FROM analytics_members WHERE guild_id = ? AND at >= ?"
@@ -108,7 +115,7 @@ class AnalyticsStore(Store):
         active: dict[date, set[int]] = defaultdict(set)
         for row in await self.db.fetchall(
             "SELECT day, user_id FROM analytics_active WHERE guild_id = ? AND day >= ? AND day <= ?",
-            (guild_id, _day(period.start), _day(period.end)),
+            (guild_id, _day(period.start), _day_before(period.end)),
         ):
             active[date.fromisoformat(row[0])].add(row[1])
         by_channel: dict[int, int] = {}
@@ -177,7 +184,7 @@ class AnalyticsStore(Store):
         for row in await self.db.fetchall(
             "SELECT day, COUNT(*) FROM analytics_active WHERE guild_id = ? AND day >= ?"
             " AND day <= ? GROUP BY day",
-            (guild_id, _day(period.start), _day(period.end)),
+            (guild_id, _day(period.start), _day_before(period.end)),
         ):
             add(row[0], "active", row[1])
         for row in await self.db.fetchall(

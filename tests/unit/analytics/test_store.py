@@ -81,6 +81,17 @@ async def test_members_at_past_end_uses_the_snapshot(store):
     assert await store.members_at(G, PERIOD.end, members_now=45) == 40
 
 
+async def test_members_at_a_midnight_end_is_the_size_of_the_day_it_closes(store):
+    # October ends at 1 November 00:00: the size then is October 31's, not November 1's.
+    c = ActivityCollector()
+    c.record_member_count(G, 100, at(30.9))
+    c.record_member_count(G, 130, at(31.5))  # 30 joins on November 1
+    await store.write(c.drain())
+    assert await store.members_at(G, PERIOD.end, members_now=150) == 100
+    data = await store.period_data(G, PERIOD, members_now=150)
+    assert data.members_at_end == 100
+
+
 async def test_forget_and_export_are_scoped_to_the_guild(store):
     c = ActivityCollector()
     c.record_message(G, 500, 10, at(1))
