@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from bot import checks
 from bot.durations import format_duration
 from bot.errors import UserError
 
+from .points import PointsPolicy, current
 from .store import Case
 
 if TYPE_CHECKING:
@@ -123,7 +125,10 @@ class CasesCog(commands.Cog, name="policies-cases"):
         guild = interaction.guild
         assert guild is not None
         cases = await self.policies.store.history(guild.id, member.id)
-        balance = await self.policies.store.balance(guild.id, member.id)
+        # Stored points are as of their anchor: show them after the decay since then.
+        policy = PointsPolicy.from_section(self.policies.enforcer.section(guild.id).get("points"))
+        stored = await self.policies.store.balance(guild.id, member.id)
+        balance = current(stored, time.time(), policy.decay)
         if not cases:
             await interaction.response.send_message(
                 self.t(guild, "cases.none", user=str(member)), ephemeral=True

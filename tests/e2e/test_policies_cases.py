@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import pytest
+
+from cogs.policies.points import Balance
 
 CONFIG = """
 policies:
@@ -91,6 +94,17 @@ async def test_case_reason_pardon_and_export(policed):
     ]
     assert world.sb.dms(bob)[0]["content"].endswith("first")  # the note sent no DM
     assert len(world.sb.dms(bob)) == 1
+
+
+async def test_history_shows_points_after_decay(policed):
+    world = policed
+    bob = world.member("bob")
+    store = world.bot.get_cog("policies").store
+    # 5 points given 15 days ago decay by one a week (the default): 3 are left today.
+    await store.save_balance(world.guild.id, bob.id, Balance(5, time.time() - 15 * 86400))
+    await (await world.moderator.slash("note", member=bob, text="seems nice")).followups(1)
+    history = await (await world.moderator.slash("history", member=bob)).response()
+    assert history.content.startswith("History of bob (points now: 3):")
 
 
 async def test_policy_test_explains_and_does_nothing(policed):
