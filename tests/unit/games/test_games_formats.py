@@ -51,6 +51,24 @@ def test_general_banks_are_big_varied_and_in_their_language(name, language):
     assert sum(1 for q in loaded.questions if q.hints) >= 5
 
 
+# Words that fill ordinary sentences: a typed answer equal to one wins from chatter
+# ("au hasard", the "l" of "l'autre"), so such questions must use buttons.
+_FILLERS = {
+    "fr": {"a", "au", "aux", "c", "d", "de", "du", "en", "et", "l", "la", "le", "les", "un", "y"},
+    "en": {"a", "an", "at", "i", "in", "is", "it", "of", "on", "or", "the", "to"},
+}
+
+
+@pytest.mark.parametrize("name,language", [("general-fr.yaml", "fr"), ("general-en.yaml", "en")])
+def test_no_typed_answer_is_a_filler_word(name, language):
+    from cogs.games.matching import normalize
+
+    loaded = load_trivia_file(TRIVIA_DIR / name)
+    typed = [q for q in loaded.questions if not q.is_multiple_choice]
+    fillers = [q.text for q in typed if any(normalize(a) in _FILLERS[language] for a in q.answers)]
+    assert fillers == []
+
+
 def test_red_format_with_author_description_config_and_booleans():
     text = (
         "AUTHOR: Someone\n"
