@@ -29,6 +29,14 @@ CSV_HEADER = ["number", "created_at", "kind", "user_id", "moderator_id", "rule",
               "duration", "expires_at", "points", "pardoned", "evidence"]  # fmt: skip
 
 
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: reasons and evidence are members' own words,
+    and ``=HYPERLINK(...)`` typed in a message must stay text when a manager opens the export."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _when(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds") if epoch else ""
 
@@ -151,9 +159,10 @@ class CasesCog(commands.Cog, name="policies-cases"):
         writer = csv.writer(out)
         writer.writerow(CSV_HEADER)
         for c in cases:
-            writer.writerow([c.number, _when(c.created_at), c.kind, c.user_id, c.moderator_id or "",
-                             c.rule or "", c.reason or "", c.duration or "", _when(c.expires_at),
-                             c.points, int(c.pardoned), c.evidence or ""])  # fmt: skip
+            row = [c.number, _when(c.created_at), c.kind, c.user_id, c.moderator_id or "",
+                   c.rule or "", c.reason or "", c.duration or "", _when(c.expires_at),
+                   c.points, int(c.pardoned), c.evidence or ""]  # fmt: skip
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
         file = discord.File(io.BytesIO(out.getvalue().encode("utf-8")), filename="cases.csv")
         await interaction.response.send_message(
             self.t(guild, "cases.exported", count=len(cases)), file=file, ephemeral=True
