@@ -7,6 +7,7 @@ import io
 import logging
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -68,7 +69,9 @@ class Reports:
                 top=settings.top_suggestions,
                 comments=settings.notable_comments,
             )
-            stamp = f"{start:%Y%m%d}-{stop:%Y%m%d}"
+            # the dates people read are the guild's: a Paris month starts at 22:00 UTC the day before
+            zone = ZoneInfo(tz)
+            stamp = f"{start.astimezone(zone):%Y%m%d}-{stop.astimezone(zone):%Y%m%d}"
             files = [
                 (f"feedback-{stamp}.csv", digests.feedback_csv(entries)),
                 (f"suggestions-{stamp}.csv", digests.suggestions_csv(suggestions)),

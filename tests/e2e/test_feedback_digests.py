@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from cogs.feedback.reports import TIMER_KIND
 
@@ -68,6 +69,19 @@ async def test_report_gives_digest_numbers_and_csv(world):
     assert anonymous and anonymous[0][5] == ""  # no author for the anonymous entry
     assert str(bob.id) not in files["feedback"].decode("utf-8-sig")
     assert "survey" in files
+
+
+async def test_monthly_files_are_named_by_the_guilds_own_dates(world):
+    await world.set_config("timezone: Europe/Paris\n")
+    await _seed(world)
+    r = await world.manager.slash("feedback-admin report", period="month")
+    [message] = await r.followups(1)
+    local = datetime.now(ZoneInfo("Europe/Paris"))
+    this_month = local.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    stamp = f"{last_month:%Y%m%d}-{this_month:%Y%m%d}"
+    names = sorted(a.filename for a in message.attachments)
+    assert names == [f"feedback-{stamp}.csv", f"suggestions-{stamp}.csv"]
 
 
 async def test_export_and_permissions(world):
