@@ -126,7 +126,9 @@ async def participant(
     place = await places.fetch_place(guild, ticket)
     if place is None:
         raise UserError("complaints.errors.place_missing")
-    if not add:
+    if not add and isinstance(place, discord.Thread):
+        # Only a thread echoes the removal back (THREAD_MEMBERS_UPDATE); a channel never would,
+        # and its entry would stay in memory for good.
         desk.own_removals.add((place.id, member.id))
     await (places.add_member(place, member) if add else places.remove_member(place, member))
     key = "complaints.participant_added" if add else "complaints.participant_removed"

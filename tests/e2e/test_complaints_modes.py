@@ -20,6 +20,13 @@ async def test_channel_mode_makes_a_private_channel_in_the_tickets_category(worl
     assert channel.overwrites[alice.id].allow & P.SEND_MESSAGES
     assert channel.overwrites[world.guild.role("Moderator").id].allow & P.VIEW_CHANNEL
     assert world.guild.role("Manager").id not in channel.overwrites
+    # A helper let in and taken out again: no thread echo to wait for, nothing kept in memory.
+    bob = world.member("bob")
+    await (await world.moderator.slash("ticket add", in_channel=channel, member=bob)).response()
+    assert channel.overwrites[bob.id].allow & P.VIEW_CHANNEL
+    await (await world.moderator.slash("ticket remove", in_channel=channel, member=bob)).response()
+    assert bob.id not in channel.overwrites
+    assert world.bot.get_cog("complaints").desk.own_removals == set()
     # Escalation lets the next tier in; closing takes the member's voice but not their view.
     await (
         await world.moderator.slash("ticket escalate", in_channel=channel, reason="Ban?")
