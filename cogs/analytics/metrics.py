@@ -110,7 +110,7 @@ def top_channels(data: PeriodData, limit: int = 5) -> list[tuple[int, int]]:
 
 
 def activity_by_weekday_hour(data: PeriodData) -> list[list[int]]:
-    """A 7x24 grid (Monday first, UTC hours) of messages, for the heatmap."""
+    """A 7x24 grid (Monday first, hours of the period's time zone) of messages, for the heatmap."""
     grid = [[0] * 24 for _ in range(7)]
     for hour, count in data.messages_by_hour.items():
         moment = datetime.fromtimestamp(hour, data.period.start.tzinfo)

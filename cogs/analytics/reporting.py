@@ -83,6 +83,8 @@ def _member_curve(daily: dict[str, dict[str, float]], members_at_end: int) -> li
 
 def draw_charts(report: Report, t: Translate) -> tuple[Chart, ...]:
     days = [date.fromisoformat(day) for day in sorted(report.daily)]
+    # The heatmap's hours are the server's local hours (see activity_by_weekday_hour).
+    activity = t("analytics.chart.activity", timezone=str(report.period.start.tzinfo))
     rows = [report.daily[day.isoformat()] for day in days]
     growth = charts.growth_chart(
         t("analytics.chart.growth"),
@@ -95,9 +97,9 @@ def draw_charts(report: Report, t: Translate) -> tuple[Chart, ...]:
     return (
         Chart(t("analytics.chart.growth"), growth),
         Chart(
-            t("analytics.chart.activity"),
+            activity,
             charts.activity_heatmap(
-                t("analytics.chart.activity"),
+                activity,
                 report.activity,
                 t("analytics.weekdays").split(","),
             ),

@@ -65,6 +65,20 @@ async def test_a_whole_report_renders_with_four_charts(store, lang):
     assert t("analytics.figure.retention_7d") in html
 
 
+async def test_the_heatmap_names_the_time_zone_its_hours_are_in(store):
+    from zoneinfo import ZoneInfo
+
+    from cogs.analytics.periods import month_period
+
+    paris = month_period(2026, 10, ZoneInfo("Europe/Paris"))
+    report = await build_report(store, 7, paris, members_now=120, t=catalogue("fr"))
+    # Messages at 20:00 UTC are 22:00 in Paris until summer time ends on 25 October, then
+    # 21:00: the grid is in local hours, and the caption says so.
+    assert report.charts[1].caption == "Messages par jour et par heure (Europe/Paris)"
+    assert sum(row[22] for row in report.activity) == 24
+    assert sum(row[21] for row in report.activity) == 7
+
+
 async def test_daily_csv_and_formats(store):
     report = await build_report(
         store, 7, PERIOD, members_now=120, t=catalogue("en"), with_charts=False
