@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot import checks
 from bot.user_error import UserError
 from cogs.games.cog import GamesCog
+from cogs.games.config import TriviaSettings
 from cogs.games.trivia_formats import TriviaFormatError, parse_trivia
 from cogs.games.trivia_game import BOT_PLAYER, GameRules, TriviaGame
 from cogs.games.trivia_lists import LIST_NAME, TriviaLibrary
@@ -52,6 +53,9 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         self.bot = bot
         self.games = games
         self.running: dict[int, RunningGame] = {}
+        # Channels whose game is being set up: the start awaits the database before the game
+        # is in ``running``, and a second start in that gap must be refused too.
+        self._starting: set[int] = set()
         self.library = TriviaLibrary(games.store, Path(bot.settings.config_dir) / "trivia")
         self.closing = False
 
@@ -91,9 +95,25 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         trivia = settings.trivia
         if trivia.channels and channel.id not in trivia.channels:
             raise UserError("games.trivia.wrong_channel")
-        if channel.id in self.running:
+        if channel.id in self.running or channel.id in self._starting:
             raise UserError("games.trivia.already_running")
-        trivia_list = await self.library.load(guild.id, list or trivia.default_list)
+        self._starting.add(channel.id)
+        try:
+            await self._start(interaction, trivia, channel, list or trivia.default_list, rounds)
+        finally:
+            self._starting.discard(channel.id)
+
+    async def _start(
+        self,
+        interaction: discord.Interaction,
+        trivia: TriviaSettings,
+        channel: Any,
+        list_name: str,
+        rounds: int | None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        trivia_list = await self.library.load(guild.id, list_name)
         rules = GameRules.build(
             trivia_list,
             rounds or trivia.rounds,

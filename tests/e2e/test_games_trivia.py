@@ -3,6 +3,7 @@ uploads in both formats (and a broken one), the shipped lists, two channels at o
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from typing import Any
 
@@ -208,3 +209,26 @@ async def test_two_channels_at_once_with_a_red_list_and_a_stop(tworld: Any) -> N
     asked = next(q for q in red.questions if q.text in question["content"])
     await alice.say("#games", asked.answers[-1])
     await w.sb.wait_for_message("games", timeout=10, where=lambda m: m["content"].startswith("✅"))
+
+
+async def test_two_starts_at_once_in_one_channel_make_one_game(tworld: Any) -> None:
+    """Both commands arrive before either game is set up: only one may start."""
+    w = tworld
+    alice, bob = w.member("alice"), w.member("bob")
+    first, second = await asyncio.gather(
+        alice.slash("trivia start", in_channel="games", list="red-sample", rounds=1),
+        bob.slash("trivia start", in_channel="games", list="red-sample", rounds=1),
+    )
+    replies = [(await r.response(timeout=10)).content for r in (first, second)]
+    refused = w.t("games.trivia.already_running")
+    assert sorted(reply == refused for reply in replies) == [False, True]
+    r = await alice.slash("trivia stop", in_channel="games")
+    if (await r.response(timeout=10)).content == w.t("games.trivia.not_yours"):
+        r = await bob.slash("trivia stop", in_channel="games")
+        await r.response(timeout=10)
+    await w.sb.wait_for_message("games", timeout=10, where=lambda m: m["content"].startswith("🏁"))
+    with sqlite3.connect(w.db_path) as db:
+        sessions = db.execute(
+            "SELECT count(*) FROM games_trivia_sessions WHERE guild_id = ?", (w.guild.id,)
+        ).fetchone()[0]
+    assert sessions == 1
