@@ -38,6 +38,23 @@ def audit_reason(kind: str, reason: str | None) -> str:
     return f"{CASE_MARK} {kind} {time.time_ns() % 10**12}: {reason or '-'}"[:512]
 
 
+def _hierarchy_facts(actor: discord.Member, target: discord.Member) -> checks.ActFacts:
+    """The ladder facts of an action that needs no permission of the bot (warn, note)."""
+    guild = target.guild
+    return checks.ActFacts(
+        actor_id=actor.id,
+        target_id=target.id,
+        bot_id=guild.me.id,
+        owner_id=guild.owner_id or 0,
+        actor_top=actor.top_role.position,
+        target_top=target.top_role.position,
+        bot_top=guild.me.top_role.position,
+        bot_permission=True,
+        target_is_admin=False,
+        action="warn",
+    )
+
+
 class Enforcer:
     """Performs moderation actions for one bot; no state but a short anti-repeat memory."""
 
@@ -78,6 +95,35 @@ class Enforcer:
         return False
 
     # -- the one path for member actions ------------------------------------------------------
+    @staticmethod
+    def check(
+        guild: discord.Guild,
+        actor: discord.Member | None,
+        target: discord.Member | discord.User,
+        kind: str,
+    ) -> None:
+        """Raise the :class:`UserError` that refuses ``kind`` on ``target``, if any.
+
+        Warn and note need no permission of the bot, only the hierarchy between a moderator
+        and the member (``checks.ensure_can_act`` has no such action, so the ladder rule is
+        asked directly); the bot warning on its own checks nothing.
+        """
+        if kind in ("warn", "note"):
+            if actor is not None and isinstance(target, discord.Member):
+                problem = checks.refusal(_hierarchy_facts(actor, target))
+                if problem is not None:
+                    raise problem
+            return
+        action = "ban" if kind == "tempban" else kind
+        if isinstance(target, discord.Member):
+            checks.ensure_can_act(actor, target, action)
+        elif action != "ban":
+            raise UserError("policies.not_a_member")
+        elif not (
+            guild.me.guild_permissions.ban_members or guild.me.guild_permissions.administrator
+        ):
+            raise UserError("errors.bot_missing_permission", permission="ban members")
+
     async def punish(
         self,
         guild: discord.Guild,
@@ -100,16 +146,7 @@ class Enforcer:
         Raises :class:`UserError` (nothing done, no DM) when a check refuses, and after a
         failed API call (a correction DM follows the announcement).
         """
-        member = target if isinstance(target, discord.Member) else None
-        action = {"tempban": "ban", "warn": None, "note": None}.get(kind, kind)
-        if action and member is not None:
-            checks.ensure_can_act(actor, member, action)
-        elif action and action != "ban":
-            raise UserError("policies.not_a_member")
-        elif action == "ban" and not (
-            guild.me.guild_permissions.ban_members or guild.me.guild_permissions.administrator
-        ):
-            raise UserError("errors.bot_missing_permission", permission="ban members")
+        self.check(guild, actor, target, kind)
         if kind == "timeout":
             duration = max(60, min(int(duration or 3600), 28 * 86400 - 60))
         expires = time.time() + duration if duration and kind in ("timeout", "tempban") else None

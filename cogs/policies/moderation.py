@@ -44,26 +44,6 @@ def _seconds(text: str) -> int:
         raise UserError("policies.bad_duration", value=text[:50]) from exc
 
 
-def ensure_hierarchy(actor: discord.Member, target: discord.Member) -> None:
-    """Hierarchy only (warn and note need no Discord permission of the bot)."""
-    guild = target.guild
-    facts = checks.ActFacts(
-        actor_id=actor.id,
-        target_id=target.id,
-        bot_id=guild.me.id,
-        owner_id=guild.owner_id or 0,
-        actor_top=actor.top_role.position,
-        target_top=target.top_role.position,
-        bot_top=guild.me.top_role.position,
-        bot_permission=True,
-        target_is_admin=False,
-        action="warn",
-    )
-    problem = checks.refusal(facts)
-    if problem is not None:
-        raise problem
-
-
 class ModerationCog(commands.Cog, name="policies-moderation"):
     """Manual moderation (moderators: Moderate Members or a moderator role)."""
 
@@ -81,11 +61,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         actor = interaction.user
         assert guild is not None and isinstance(actor, discord.Member)
         # Every refusal comes before anything is sent: no DM, no case, one clear answer.
-        if isinstance(target, discord.Member):
-            if kind in ("warn", "note"):
-                ensure_hierarchy(actor, target)
-            else:
-                checks.ensure_can_act(actor, target, "ban" if kind == "tempban" else kind)
+        self.policies.enforcer.check(guild, actor, target, kind)
         # Answer within Discord's 3 seconds, whatever the API calls below take.
         await interaction.response.defer(ephemeral=True, thinking=True)
         case = await self.policies.enforcer.punish(guild, target, kind, actor=actor, **options)
