@@ -96,27 +96,19 @@ class WordMatcher:
             return _NO_HITS
         hits: dict[int, WordHit] | None = None
         allowed: list[tuple[int, int, int, str]] | None = None
-        n = len(text)
-        # Inlined (no generator): this loop runs on every message.
-        for end, (length, entries) in auto.iter(text):
-            start = end - length + 1
-            before = start > 0 and text[start - 1].isalnum()
-            after = end + 1 < n and text[end + 1].isalnum()
-            for rule, left, right, word in entries:
-                if (before and left) or (after and right):
+        for rule, start, end, word in self._spans(auto, text):
+            if hits is not None and rule in hits:
+                # Keep the longest match as the evidence ("c o n n a r d" over "c o n").
+                if hits[rule].end - hits[rule].start >= end - start:
                     continue
-                if hits is not None and rule in hits:
-                    # Keep the longest match as the evidence ("c o n n a r d" over "c o n").
-                    if hits[rule].end - hits[rule].start >= length:
-                        continue
-                if self._allow is not None:
-                    if allowed is None:
-                        allowed = list(self._spans(self._allow, text))
-                    if any(r == rule and s <= start and end < e for r, s, e, _ in allowed):
-                        continue
-                if hits is None:
-                    hits = {}
-                hits[rule] = WordHit(rule, word, start, end + 1)
+            if self._allow is not None:
+                if allowed is None:
+                    allowed = list(self._spans(self._allow, text))
+                if any(r == rule and s <= start and end <= e for r, s, e, _ in allowed):
+                    continue
+            if hits is None:
+                hits = {}
+            hits[rule] = WordHit(rule, word, start, end)
         return hits or _NO_HITS
 
 
