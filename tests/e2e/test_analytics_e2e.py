@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -183,25 +184,38 @@ async def _wait_for_timer(world, kind, ok, count=None):
     raise AssertionError(f"timers of {kind} never settled: {pending}")
 
 
+@asynccontextmanager
+async def _serving(routes):
+    """A local HTTP server with ``routes`` ({path: handler}); yields its base URL."""
+    app = web.Application()
+    for path, handler in routes.items():
+        app.router.add_get(path, handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def feed_server(monkeypatch):
+    """/feed.xml serves ``items["xml"]``; /moved redirects to it."""
     from cogs.analytics import watcher
 
     monkeypatch.setattr(watcher, "ALLOW_PRIVATE_ADDRESSES", True)  # served on 127.0.0.1
     items = {"xml": ""}
 
-    async def handler(request):
+    async def feed(request):
         return web.Response(body=items["xml"].encode(), content_type="application/rss+xml")
 
-    app = web.Application()
-    app.router.add_get("/feed.xml", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    yield items, f"http://127.0.0.1:{port}/feed.xml"
-    await runner.cleanup()
+    async def moved(request):
+        raise web.HTTPFound("/feed.xml")
+
+    async with _serving({"/feed.xml": feed, "/moved": moved}) as base:
+        yield items, f"{base}/feed.xml"
 
 
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Tech news</title>
@@ -291,15 +305,8 @@ async def test_a_feed_on_a_private_address_is_never_read(world):
         requested.append(request.path)
         return web.Response(body=RSS.encode(), content_type="application/rss+xml")
 
-    app = web.Application()
-    app.router.add_get("/feed.xml", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    try:
-        url = f"http://127.0.0.1:{port}/feed.xml"
+    async with _serving({"/feed.xml": handler}) as base:
+        url = f"{base}/feed.xml"
         await world.set_config(
             f"analytics:\n  watch:\n    enabled: true\n    keywords: [Acme]\n    feeds: ['{url}']\n"
         )
@@ -308,8 +315,6 @@ async def test_a_feed_on_a_private_address_is_never_read(world):
         )
         assert line["content"] == world.t("analytics.watch_refused", url=url)
         assert requested == []
-    finally:
-        await runner.cleanup()
 
 
 @pytest.mark.parametrize(
@@ -335,20 +340,8 @@ async def test_private_feed_addresses_are_refused(url):
 async def test_redirects_are_followed_hop_by_hop(world, feed_server):
     items, url = feed_server
     items["xml"] = RSS
-    cog = world.bot.get_cog("analytics")
-    # The fixture's server answers /feed.xml; /moved is served by a second app that redirects.
-    app = web.Application()
-    app.router.add_get("/moved", lambda request: web.HTTPFound(url))
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    try:
-        moved = f"http://127.0.0.1:{port}/moved"
-        assert b"Acme launches" in await cog.watcher._fetch(moved)
-    finally:
-        await runner.cleanup()
+    moved = url.replace("/feed.xml", "/moved")
+    assert b"Acme launches" in await world.bot.get_cog("analytics").watcher._fetch(moved)
 
 
 async def test_command_line_writes_a_standalone_html_report(world, tmp_path):
