@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import re2
 
 from cogs.policies.actions import MAX_TIMEOUT_SECONDS, Action, Punishment, merge
 from cogs.policies.engine import Engine, EngineError, compile_errors
@@ -58,6 +61,48 @@ def test_regex_matches_raw_and_normalized(make_engine) -> None:
     assert engine.evaluate(facts("fr33 n1tr0")).rules == ("scam",)  # only the skeleton matches
     assert engine.evaluate(facts("go to steamcommunity.ru/gift")).rules == ("scam",)
     assert not engine.evaluate(facts("freedom nitrogen"))
+
+
+def test_regex_set_without_its_private_matcher_gives_the_same_verdicts(
+    make_engine, monkeypatch
+) -> None:
+    """The engine calls the compiled set under re2.Set (``_set.Match``, measured ~0.5 us
+    quicker a message); if a release of google-re2 drops it, the public Match serves."""
+    rules = (
+        {
+            "name": "scam",
+            "triggers": {"regex": [r"free\s+nitro", r"\d{16}"]},
+            "actions": ["delete"],
+        },
+        {"name": "raw", "triggers": {"regex": [r"(?i)BUY\s+NOW"], "regex_on": "raw"}},
+    )
+    texts = ["FREE   Nitro!!", "fr33 n1tr0", "buy now", "card 4111111111111111", "hello", ""]
+    quick = make_engine(*rules)
+    assert quick.regexes.match_bytes is not None
+
+    class PublicOnly:
+        """A regex set exposing only the public API of re2.Set."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def Add(self, pattern: str) -> int:  # noqa: N802 (re2's names)
+            return self.inner.Add(pattern)
+
+        def Compile(self) -> bool:  # noqa: N802
+            return self.inner.Compile()
+
+        def Match(self, text: Any) -> Any:  # noqa: N802
+            return self.inner.Match(text)
+
+    search_set = re2.Set.SearchSet
+    monkeypatch.setattr(re2.Set, "SearchSet", staticmethod(lambda o: PublicOnly(search_set(o))))
+    public = make_engine(*rules)
+    assert public.regexes._match_bytes is None  # the fallback is what runs below
+    for text in texts:
+        assert public.evaluate(facts(text)) == quick.evaluate(facts(text)), text
+        assert public.explain(text) == quick.explain(text), text
+    assert public.evaluate(facts("fr33 n1tr0")).rules == ("scam",)
 
 
 def test_regex_raw_only_ignores_skeleton(make_engine) -> None:
