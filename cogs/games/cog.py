@@ -273,8 +273,9 @@ class GamesCog(commands.Cog, name="games"):
     async def _load(self, guild_id: int, season: str) -> None:
         self._loading += 1
         try:
-            stored = await self.store.season_totals(guild_id, season)
-            ups = self.engine.loaded(guild_id, season, stored)
+            async with self.flusher.paused():
+                stored = await self.store.season_totals(guild_id, season)
+                ups = self.engine.loaded(guild_id, season, stored)
         finally:
             self._loading -= 1
         where = self._where

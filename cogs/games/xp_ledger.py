@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import NamedTuple
 
 log = logging.getLogger(__name__)
@@ -200,6 +200,17 @@ class Flusher:
         self._lock = asyncio.Lock()
         self.flushes = 0
         self._stopping = False
+
+    @contextlib.asynccontextmanager
+    async def paused(self) -> AsyncIterator[None]:
+        """No flush runs inside: read stored totals and install them here.
+
+        A flush that took its batch while totals were being read would write rows the read
+        did not see and that are no longer pending: the member's total in memory would fall
+        short by that batch, and the levels they cross again would be announced twice.
+        """
+        async with self._lock:
+            yield
 
     def start(self) -> None:
         if self._task is None:

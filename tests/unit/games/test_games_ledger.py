@@ -163,3 +163,27 @@ async def test_background_flusher_runs_on_its_interval(tmp_path):
     assert (await stored(db))[(1, "all", 10)] == 20
     await flusher.close()
     await db.close()
+
+
+async def test_a_flush_cannot_slip_between_reading_totals_and_installing_them(tmp_path):
+    """The cog loads a season's totals inside ``paused()``: a batch flushed while they were
+    being read would be in neither the totals read nor the pending deltas."""
+    db = await open_db(tmp_path / "x.db")
+
+    async def write(rows):
+        await db.executemany(UPSERT, rows)
+
+    ledger = XpLedger()
+    flusher = Flusher(ledger, write, interval=3600)
+    ledger.add(1, "all", 10, 50, now=1.0)  # earned before the totals were loaded
+
+    async def load():
+        async with flusher.paused():
+            rows = await db.fetchall("SELECT user_id, xp FROM xp WHERE guild_id = 1")
+            ledger.load(1, "all", [(r[0], r[1]) for r in rows])
+
+    # The load's SELECT is queued first; the flush comes while it is in flight.
+    await asyncio.gather(load(), flusher.flush_now())
+    assert (await stored(db))[(1, "all", 10)] == 50
+    assert ledger.total(1, "all", 10) == 50  # neither lost nor counted twice
+    await db.close()
