@@ -314,7 +314,9 @@ class LevelCommands(commands.Cog, name="games_levels"):
             guild,
             "games.modlog.xp_reset",
             actor=interaction.user.mention,
-            who=member.mention if member else "@everyone",
+            who=member.mention
+            if member
+            else self.bot.i18n.for_guild(guild, "games.modlog.everyone"),
             count=count,
         )
         await interaction.response.send_message(

@@ -41,6 +41,20 @@ async def test_french_level_up_by_dm_and_xp_reset(world: Any) -> None:
             db.execute("SELECT count(*) FROM games_xp WHERE user_id = ?", (hugo.id,)).fetchone()[0]
             == 0
         )
+    # Everyone's XP: the mod log names them in French words, never as a literal @everyone.
+    r = await w.manager.slash("xp reset")
+    await r.response(timeout=10)
+    line = await w.sb.wait_for_message(
+        "modlog", timeout=10, where=lambda m: "tous les membres" in m["content"]
+    )
+    assert line["content"] == w.t(
+        "games.modlog.xp_reset",
+        locale="fr",
+        actor=w.manager.mention,
+        who=w.t("games.modlog.everyone", locale="fr"),
+        count=0,
+    )
+    assert not any("@everyone" in m["content"] for m in w.sb.messages("modlog"))
 
 
 async def test_a_french_game_stops_when_nobody_answers(world: Any) -> None:
