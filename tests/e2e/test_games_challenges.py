@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from cogs.games.challenges import previous_week, week_id
@@ -96,3 +97,39 @@ async def test_csv_import_all_or_nothing_and_leaderboard_pages(world: Any) -> No
         "games.leaderboard.title", season="all", page=2, pages=2
     )
     assert "<@1004>" in second.content and "<@1014>" not in second.content
+
+
+async def test_ticket_help_counts_for_the_member_who_claimed_the_ticket(world: Any) -> None:
+    w = world
+    await w.set_config(
+        CONFIG.replace(
+            "      - {id: vote, kind: suggestion_votes, target: 1, xp: 100}\n",
+            "      - {id: help, kind: ticket_help, target: 2, xp: 300}\n",
+        )
+    )
+    helper, asker = w.member("helper"), w.member("asker")
+    games = w.bot.get_cog("games")
+
+    def closed(claimant_id: Any) -> Any:
+        # complaints dispatches its Ticket; games reads guild_id and claimant_id only.
+        return SimpleNamespace(guild_id=w.guild.id, claimant_id=claimant_id, user_id=asker.id)
+
+    w.bot.dispatch("complaint_closed", closed(helper.id))
+    w.bot.dispatch("complaint_closed", closed(None))  # nobody claimed it: nobody helped
+    await games.flusher.flush_now()
+    assert xp_of(w, helper.id) == 0 and xp_of(w, asker.id) == 0  # 1 of 2: not yet
+    w.bot.dispatch("complaint_closed", closed(helper.id))
+    assert await settled_xp(w, helper.id, 300) == 300
+    r = await helper.slash("challenges")
+    reply = (await r.response(timeout=10)).content
+    assert (
+        w.t(
+            "games.challenges.done",
+            name=w.t("games.challenges.kind.ticket_help", target=2),
+            progress=2,
+            target=2,
+            xp=300,
+        )
+        in reply
+    )
+    assert xp_of(w, asker.id) == 0

@@ -245,3 +245,25 @@ async def test_a_message_automod_deletes_earns_no_xp(gworld: Any) -> None:
     assert (await removed).id == spam.id
     await w.bot.get_cog("games").flusher.flush_now()
     assert stored_xp(w, dave.id) in (None, 0)
+
+
+async def test_level_up_announcements_off_still_give_the_reward(gworld: Any) -> None:
+    w = gworld
+    await w.set_config(config(xp=100).replace("announce: channel", 'announce: "off"'))
+    games = w.bot.get_cog("games")
+    ivan = w.member("ivan")
+    await ivan.say("#general", "hello, quiet level-up please")
+    await w.sb.wait_for_request(
+        "PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", timeout=10
+    )
+    assert "Regular" in roles_of(w, ivan)
+    # The level-up task gives the role, then would announce: once it is done, nothing was said.
+    await asyncio.wait_for(asyncio.gather(*list(games._tasks)), timeout=10)
+    said = [
+        m["content"]
+        for channel in ("general", "games", "announcements")
+        for m in w.sb.messages(channel)
+        if m["author"]["id"] == str(w.bot.user.id)
+    ]
+    assert said == [] and w.sb.dms(ivan) == []
+    assert await settled_xp(w, ivan.id, 100) == 100
