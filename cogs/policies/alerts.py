@@ -16,6 +16,8 @@ from .enforcer import CASE_MARK
 from .store import Case
 from .views import alert_buttons, alert_channel
 
+EMBED_TITLE_MAX = 256
+
 
 class AlertsMixin:
     """Moderator alerts (embed, jump link, persistent buttons) and undo/pardon."""
@@ -37,8 +39,12 @@ class AlertsMixin:
         if channel is None:
             return
         t = self.enforcer.t
-        embed = discord.Embed(title=t(guild, "alert.title", rule=case.rule or "-", number=case.number),
-                              colour=discord.Colour.orange())  # fmt: skip
+        # Several rules of up to 64 characters can fire at once: Discord refuses a title
+        # past 256 characters, and the whole alert with it.
+        title = t(guild, "alert.title", rule=case.rule or "-", number=case.number)
+        if len(title) > EMBED_TITLE_MAX:
+            title = title[: EMBED_TITLE_MAX - 1] + "…"
+        embed = discord.Embed(title=title, colour=discord.Colour.orange())
         embed.add_field(name=t(guild, "alert.member"), value=f"{member.mention} ({member.id})")
         embed.add_field(name=t(guild, "alert.action"), value=case.kind)
         embed.add_field(

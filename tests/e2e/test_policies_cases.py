@@ -53,6 +53,19 @@ async def test_alert_undo_lifts_the_timeout_and_pardons(policed):
     assert history.content.startswith("History of alice (points now: 0):")
 
 
+async def test_alert_of_many_long_named_rules_fits_discord(world):
+    names = [f"rule {i} " + "x" * 56 for i in range(5)]  # 64 characters each, the maximum
+    rules = "".join(
+        f"    - name: {name}\n      triggers: {{words: [connard]}}\n      actions: [alert]\n"
+        for name in names
+    )
+    await world.set_config(f"policies:\n  enabled: true\n  rules:\n{rules}")
+    await world.member("alice").say("#general", "connard")
+    alert = await world.sb.wait_for_message("#reports", where=lambda m: m.get("embeds"))
+    title = alert["embeds"][0]["title"]
+    assert len(title) == 256 and title.startswith(f"Rule “{names[0]}, {names[1]}")
+
+
 async def test_alert_buttons_refuse_members_and_survive_a_restart(policed):
     world = policed
     alice = world.member("alice")
