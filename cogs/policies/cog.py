@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import checks
+from bot.durations import parse_seconds
 from bot.errors import UserError
 from bot.timers import Timer
 
@@ -135,8 +136,6 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
         cfg = self.bot.configs.get(guild_id).section(SECTION).get("spam_wave") or {}
         if not cfg.get("enabled", True):
             return []
-        from bot.durations import parse_seconds
-
         found = self.waves.observe(
             guild_id, hash(skeleton), time.time(), message.channel.id, message.id,
             message.author.id, int(cfg.get("messages", 10)), parse_seconds(cfg.get("window", "30s")),

@@ -26,7 +26,6 @@ from .store import Case, NewCase, PoliciesStore
 log = logging.getLogger(__name__)
 
 UNBAN_TIMER = "policies_unban"
-TIMEOUT_TIMER = "policies_timeout_end"
 CASE_MARK = "Vigie"
 # A member punished moments ago by a rule is not punished again for the next copies of a burst.
 REPEAT_GRACE = 30.0
