@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -156,19 +157,17 @@ async def test_unban_by_hand_leaves_the_timer_harmless(policed):
     ban = world.guild.bans.pop(alice.id)
     ban.reason = "banned by hand"
     world.guild.bans[alice.id] = ban
-    conn = sqlite3.connect(world.db_path)
-    conn.execute("UPDATE timers SET due_at = ? WHERE kind = 'policies_unban'", (time.time() - 1,))
-    conn.commit()
-    conn.close()
     fired = asyncio.get_running_loop().create_future()
 
     async def on_timer(timer) -> None:
         if not fired.done():
             fired.set_result(timer)
 
-    await world.restart(
-        before_setup=lambda bot: bot.add_listener(on_timer, "on_policies_unban_timer")
-    )
+    world.bot.add_listener(on_timer, "on_policies_unban_timer")
+    # The hour is brought forward: the same timer (same key and payload) falls due now.
+    [timer] = await world.bot.timers.pending(world.guild.id, "policies_unban")
+    due = datetime.now(UTC) - timedelta(seconds=1)
+    await world.bot.timers.schedule(timer.guild_id, timer.kind, due, timer.payload, key=timer.key)
     await asyncio.wait_for(fired, 10)  # the handler has returned
     assert alice.id in world.guild.bans
     assert not [r for r in world.sb.requests if r.method == "DELETE" and r.route == BAN]
