@@ -237,8 +237,10 @@ class GamesCog(commands.Cog, name="games"):
     async def _apply_reward(
         self, guild: discord.Guild, member: discord.Member, settings: GamesSettings, level: int
     ) -> None:
-        change = reward_roles(settings.levels.rewards, level, settings.levels.stack_rewards)
         have = {r.id for r in member.roles}
+        change = reward_roles(
+            settings.levels.rewards, level, settings.levels.stack_rewards, held=have
+        )
         add = [guild.get_role(r) for r in change.add if r not in have]
         remove = [guild.get_role(r) for r in change.remove if r in have]
         me = guild.me

@@ -179,18 +179,26 @@ class RoleChange:
     remove: frozenset[int]
 
 
-def reward_roles(rewards: Mapping[int, int], level: int, stack: bool) -> RoleChange:
+def reward_roles(
+    rewards: Mapping[int, int], level: int, stack: bool, held: Iterable[int] = ()
+) -> RoleChange:
     """Roles a member at ``level`` should have and lose, given ``{level: role_id}`` rewards.
 
     Stacked: every reward at or below the level. Replacing: only the highest one reached; the
     lower ones are removed. Rewards above the level are never removed here: a manager may have
-    given such a role by hand, and losing XP is not a punishment we automate.
+    given such a role by hand, and losing XP is not a punishment we automate. So reward roles
+    also outlive a season rollover: levels restart from 0, earned roles stay. In replacing
+    mode a member who already ``held`` a higher reward (last season's, or given by hand) is
+    not handed a lower one on top of it: they keep one reward role, the highest.
     """
     reached = sorted((lvl, role) for lvl, role in rewards.items() if lvl <= level)
     if not reached:
         return RoleChange(frozenset(), frozenset())
     if stack:
         return RoleChange(frozenset(role for _, role in reached), frozenset())
+    held = set(held)
+    if any(role in held for lvl, role in rewards.items() if lvl > level):
+        return RoleChange(frozenset(), frozenset())
     top = reached[-1][1]
     return RoleChange(frozenset({top}), frozenset(role for _, role in reached if role != top))
 

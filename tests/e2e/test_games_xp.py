@@ -267,3 +267,37 @@ async def test_level_up_announcements_off_still_give_the_reward(gworld: Any) -> 
     ]
     assert said == [] and w.sb.dms(ivan) == []
     assert await settled_xp(w, ivan.id, 100) == 100
+
+
+async def test_reward_roles_outlive_a_season_and_replacing_keeps_only_the_highest(
+    gworld: Any,
+) -> None:
+    w = gworld
+    await w.set_config(config(xp=300, stack=False))  # 300 XP: level 2 at once, Veteran
+    games = w.bot.get_cog("games")
+    jade = w.member("jade")
+    await jade.say("#general", "straight to level two")
+    await w.sb.wait_for_request(
+        "PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", timeout=10
+    )
+    assert await settled_xp(w, jade.id, 300) == 300
+    await asyncio.wait_for(asyncio.gather(*list(games._tasks)), timeout=10)
+    assert {"Veteran"} <= roles_of(w, jade) and "Regular" not in roles_of(w, jade)
+
+    # A new season: levels restart from 0. 150 XP is level 1 there: Veteran stays, and
+    # Regular is not added beside it (replacing rewards: one reward role, the highest).
+    await w.set_config(
+        config(xp=150, stack=False) + "  seasons:\n    mode: monthly\n    announce_channel: null\n"
+    )
+    await games.flusher.flush_now()
+    current = games.engine.season(w.guild.id, __import__("time").time())
+    games.engine.gate.forget(w.guild.id, jade.id)
+    await jade.say("#general", "level one of the new season")
+    assert await settled_xp(w, jade.id, 150, season=current) == 150
+    await w.sb.wait_for_message(
+        "games",
+        timeout=10,
+        where=lambda m: jade.mention in m["content"] and "**1**" in m["content"],
+    )
+    await asyncio.wait_for(asyncio.gather(*list(games._tasks)), timeout=10)
+    assert {"Veteran"} <= roles_of(w, jade) and "Regular" not in roles_of(w, jade)

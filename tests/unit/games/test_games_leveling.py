@@ -162,6 +162,17 @@ def test_role_rewards(level, stack, add, remove):
     assert change.add == add and change.remove == remove
 
 
+def test_replacing_rewards_never_hand_a_lower_role_to_who_holds_a_higher_one():
+    # Last season (or a manager) gave the level-10 role; level 5 again in the new season
+    # must not add the level-5 role beside it, nor take the level-10 role away.
+    change = reward_roles(REWARDS, 5, False, held={1000})
+    assert change.add == frozenset() and change.remove == frozenset()
+    # Reaching a level above the held one replaces it as usual.
+    assert reward_roles(REWARDS, 20, False, held={1000}).remove == {500, 1000}
+    # Stacked rewards are unaffected: the member holds them all.
+    assert reward_roles(REWARDS, 5, True, held={1000}).add == {500}
+
+
 def test_seasons():
     at = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)
     assert season_id(SeasonRules(), at) == "all"
