@@ -20,6 +20,7 @@ from bot.config_schema import ConfigError, SchemaRegistry, deep_merge
 from bot.config_validator import ConfigInvalid, DocumentValidator
 from bot.db import Database
 from bot.user_error import UserError
+from bot.yaml_lines import load_with_lines
 
 __all__ = ["ConfigInvalid", "ConfigVersion", "GuildConfig", "GuildConfigs", "set_path"]
 
@@ -104,6 +105,10 @@ def set_path(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return result
 
 
+# (guild_id, candidate config) -> [(dotted.key.path, message)]: checks that need the live server.
+GuildCheck = Callable[[int, "GuildConfig"], list[tuple[str, str]]]
+
+
 class GuildConfigs:
     """All guild configs: validation, versions in SQLite, file-managed overrides, the cache."""
 
@@ -121,6 +126,7 @@ class GuildConfigs:
         self.on_change = on_change
         self.validator = DocumentValidator(self.config_dir, registry)
         self._cache: dict[int, GuildConfig] = {}
+        self._guild_checks: dict[str, GuildCheck] = {}
 
     # -- defaults and validation ----------------------------------------------------------------
 
@@ -148,6 +154,43 @@ class GuildConfigs:
         self, text: str, filename: str
     ) -> tuple[dict[str, Any] | None, list[ConfigError]]:
         return self.validator.validate(text, filename)
+
+    def add_guild_check(self, section: str, check: GuildCheck) -> None:
+        """Register a check that needs the live server (roles the bot cannot give...).
+
+        ``check(guild_id, candidate)`` gets the whole candidate config and returns
+        ``(dotted.key.path, message)`` pairs; any pair refuses a document written from Discord.
+        Files under ``config/guilds/`` cannot be checked this way before they are read: their
+        problems are the feature's to report in the mod log.
+        """
+        self._guild_checks[section] = check
+
+    def remove_guild_check(self, section: str) -> None:
+        self._guild_checks.pop(section, None)
+
+    def _check_against_guild(
+        self, guild_id: int, merged: dict[str, Any], text: str, filename: str
+    ) -> list[ConfigError]:
+        if not self._guild_checks:
+            return []
+        candidate = GuildConfig(guild_id, merged, document=text)
+        found: list[tuple[str, str]] = []
+        for section, check in self._guild_checks.items():
+            if not candidate.section(section).get("enabled", True):
+                continue
+            try:
+                found.extend(check(guild_id, candidate))
+            except Exception:
+                log.exception("guild check of section %s crashed", section)
+        if not found:
+            return []
+        lines = load_with_lines(text) if text.strip() else None
+        errors = []
+        for path, message in found:
+            keys = tuple(int(k) if k.isdigit() else k for k in path.split("."))
+            line = (lines.line_of(keys) if lines is not None else None) or 1
+            errors.append(ConfigError(filename, line, path, message))
+        return errors
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -244,6 +287,9 @@ class GuildConfigs:
         self._refuse_if_file_managed(guild_id)
         merged, errors = self._validate(yaml_text, filename)
         if merged is None:
+            raise ConfigInvalid(errors)
+        errors = self._check_against_guild(guild_id, merged, yaml_text, filename)
+        if errors:
             raise ConfigInvalid(errors)
         created = datetime.now(UTC).isoformat(timespec="seconds")
         async with self.db.transaction():

@@ -78,8 +78,10 @@ class WelcomeCog(commands.Cog, name="welcome"):
         )
         for kind, handler in self.gate_timers.handlers().items():
             self.bot.timers.handler(kind, handler)
+        self.bot.configs.add_guild_check(SECTION, self.check_roles)
 
     async def cog_unload(self) -> None:
+        self.bot.configs.remove_guild_check(SECTION)
         for kind in self.gate_timers.handlers():
             self.bot.timers.remove_handler(kind)
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
@@ -117,6 +119,30 @@ class WelcomeCog(commands.Cog, name="welcome"):
     def menus(self, guild: discord.Guild) -> list[Any]:
         resolved = self.roles(guild)
         return [build_menu(raw, resolved.ids) for raw in self.config(guild.id).menus]
+
+    def check_roles(self, guild_id: int, candidate: Any) -> list[tuple[str, str]]:
+        """Refuse a config written from Discord that names roles the bot cannot give (missing,
+        managed, @everyone, not below the bot, no Manage Roles). A moderation role is allowed in
+        the config but never given: that one is reported in the mod log instead."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return []
+        config = WelcomeConfig.from_section(candidate.section(SECTION))
+        locale = self.bot.i18n.locale_for(guild)
+        t = self.bot.i18n.t
+        found = []
+        for problem in resolve_config_roles(guild, config, candidate).problems:
+            if problem.reason == "moderation":
+                continue
+            if problem.reason == "missing":
+                message = t(locale, "welcome.config_error.role_missing", role=problem.ref)
+            else:
+                reason = t(locale, f"welcome.reason.{problem.reason}")
+                message = t(
+                    locale, "welcome.config_error.role_unmanageable", role=problem.ref, reason=reason
+                )
+            found.append((problem.key, message))
+        return found
 
     async def report_role_problems(self, guild: discord.Guild) -> None:
         """One mod-log line per unusable role of the config (again after a config change)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.guild_config import ConfigInvalid
 from cogs.welcome.scene import add_role
 from sandbox import permissions as P
 from sandbox.models import Overwrite
@@ -131,12 +132,44 @@ async def test_forbidden_welcome_channel_is_reported_once(wworld: Any) -> None:
     assert not w.sb.messages("welcome")
 
 
-async def test_roles_the_bot_cannot_give_are_reported_at_config_load(wworld: Any) -> None:
+async def test_roles_the_bot_cannot_give_are_refused_at_config_load(wworld: Any) -> None:
     await wworld.start()
     w = wworld
-    await w.set_config(
-        config().replace("accepted_roles: [Member]", "accepted_roles: [Member, Vigie, Ghost]")
+    await w.set_config(config())
+    before = await w.bot.configs.versions(w.guild.id)
+    bad = config().replace("accepted_roles: [Member]", "accepted_roles: [Member, Vigie, Ghost]")
+    with pytest.raises(ConfigInvalid) as refused:
+        await w.set_config(bad)
+    line = 1 + bad.splitlines().index("    accepted_roles: [Member, Vigie, Ghost]")
+    errors = [str(e) for e in refused.value.errors]
+    assert any(
+        e.endswith(
+            f":{line}: welcome.rules.accepted_roles.1: I cannot give the role `Vigie`: "
+            "it is managed by an integration or a bot"
+        )
+        for e in errors
+    ), errors
+    assert any(
+        e.endswith(
+            f":{line}: welcome.rules.accepted_roles.2: the role `Ghost` does not exist in this server"
+        )
+        for e in errors
+    ), errors
+    # Nothing was stored: the last good configuration stays.
+    assert await w.bot.configs.versions(w.guild.id) == before
+    assert w.bot.configs.get(w.guild.id).section("welcome")["rules"]["accepted_roles"] == ["Member"]
+
+
+async def test_roles_of_a_file_managed_config_are_reported_in_the_mod_log(wworld: Any) -> None:
+    # A file under config/guilds/ is read as it is: its unusable roles are reported, then ignored.
+    guilds = wworld.config_dir / "guilds"
+    guilds.mkdir(exist_ok=True)
+    (guilds / f"{wworld.guild.id}.yaml").write_text(
+        config().replace("accepted_roles: [Member]", "accepted_roles: [Member, Vigie, Ghost]"),
+        encoding="utf-8",
     )
+    await wworld.start()
+    w = wworld
     await w.sb.wait_for_message("modlog", timeout=5, where=lambda m: "`Ghost`" in m["content"])
     await w.sb.wait_for_message("modlog", timeout=5, where=lambda m: "`Vigie`" in m["content"])
     [managed] = modlog_lines(w, "`Vigie`")
