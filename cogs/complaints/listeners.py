@@ -7,6 +7,7 @@ with its context and never stops the other listeners.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -15,6 +16,14 @@ from discord.ext import commands
 from . import upkeep
 
 log = logging.getLogger(__name__)
+
+
+async def logged(what: str, guild_id: int | None, work: Awaitable[Any]) -> None:
+    """Run a listener's work; a failure is logged with its guild and stays in the listener."""
+    try:
+        await work
+    except Exception:
+        log.exception("complaints: %s failed in guild %s", what, guild_id)
 
 
 class TicketListeners:
@@ -72,29 +81,30 @@ class TicketListeners:
 
     @commands.Cog.listener()
     async def on_config_changed(self, guild_id: int) -> None:
-        try:
-            await self.desk.rearm_guild(guild_id)
-        except Exception:
-            log.exception("complaints: re-arming deadlines of guild %s failed", guild_id)
+        await logged("re-arming deadlines", guild_id, self.desk.rearm_guild(guild_id))
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         guild = self.bot.get_guild(payload.guild_id)
         if guild is not None and self.bot.feature_enabled(guild.id, "complaints"):
-            await upkeep.member_presence(self.desk, guild, payload.user.id, left=True)
+            work = upkeep.member_presence(self.desk, guild, payload.user.id, left=True)
+            await logged("flagging a member leaving", guild.id, work)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         if self.bot.feature_enabled(member.guild.id, "complaints"):
-            await upkeep.member_presence(self.desk, member.guild, member.id, left=False)
+            work = upkeep.member_presence(self.desk, member.guild, member.id, left=False)
+            await logged("unflagging a member back", member.guild.id, work)
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
         guild = self.bot.get_guild(payload.guild_id)
         if guild is not None and payload.thread_id in self.desk.watched:
-            await upkeep.place_deleted(self.desk, guild, payload.thread_id)
+            work = upkeep.place_deleted(self.desk, guild, payload.thread_id)
+            await logged("closing a deleted thread's ticket", guild.id, work)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         if channel.id in self.desk.watched:
-            await upkeep.place_deleted(self.desk, channel.guild, channel.id)
+            work = upkeep.place_deleted(self.desk, channel.guild, channel.id)
+            await logged("closing a deleted channel's ticket", channel.guild.id, work)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sys
+
 from cogs.complaints import upkeep
 from sandbox import permissions as P
 from tests.e2e.test_complaints_open import CONFIG, opened_ticket
@@ -85,3 +89,36 @@ async def test_deleting_the_thread_of_a_forgotten_ticket_is_quiet(world):
     closed = await cog.store.get(world.guild.id, kept.id)
     assert closed.status.value == "closed"
     assert [r for r in world.logs if r.levelname == "ERROR"] == []
+
+
+async def test_a_failing_listener_logs_its_guild_and_stays_inside(world, monkeypatch):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    await opened_ticket(world, alice)
+    seen = asyncio.Event()
+    records: list[logging.LogRecord] = []
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "ailed" in record.getMessage() or "Ignoring exception" in record.getMessage():
+                records.append(record)
+                seen.set()
+
+    async def boom(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    # Each world's bot imports the cog afresh: patch the module this bot really uses.
+    monkeypatch.setattr(sys.modules["cogs.complaints.upkeep"], "member_presence", boom)
+    watch = Watch()
+    logging.getLogger().addHandler(watch)
+    try:
+        await alice.leave()
+        await asyncio.wait_for(seen.wait(), 5)
+    finally:
+        logging.getLogger().removeHandler(watch)
+    [record] = records
+    assert record.name == "cogs.complaints.listeners"
+    assert record.getMessage() == (
+        f"complaints: flagging a member leaving failed in guild {world.guild.id}"
+    )
+    assert record.exc_info is not None and "database is locked" in str(record.exc_info[1])
