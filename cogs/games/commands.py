@@ -20,6 +20,7 @@ from cogs.games.challenges import week_id
 from cogs.games.cog import GamesCog
 from cogs.games.rank_card import RankCard, render_rank_card
 from cogs.games.views import LeaderboardView
+from cogs.games.xp_engine import LevelUp
 
 PAGE = 10
 MAX_IMPORT_ROWS = 100_000
@@ -234,7 +235,7 @@ class LevelCommands(commands.Cog, name="games_levels"):
         member: discord.Member,
         new_total: int | None,
         delta: int = 0,
-    ) -> int:
+    ) -> None:
         guild = interaction.guild
         assert guild is not None
         settings = self._settings(interaction)
@@ -246,6 +247,11 @@ class LevelCommands(commands.Cog, name="games_levels"):
         await self.games.store.set_xp(guild.id, season, member.id, total)
         self.games.ledger.set_total(guild.id, season, member.id, total)
         self.games.engine.forget_member(guild.id, member.id)
+        # Answer first: the mod log line and a level-up (member fetch, role changes, the
+        # announcement) can take longer than the 3 seconds Discord gives an interaction.
+        await interaction.response.send_message(
+            self._t(interaction, "games.xp.set", member=member.mention, xp=total), ephemeral=True
+        )
         await self.bot.modlog.write(
             guild,
             "games.modlog.xp_changed",
@@ -255,13 +261,11 @@ class LevelCommands(commands.Cog, name="games_levels"):
             after=total,
         )
         new_level = settings.xp.curve.level_for(total)
-        if new_level > settings.xp.curve.level_for(before):
-            from cogs.games.xp_engine import LevelUp
-
+        old_level = settings.xp.curve.level_for(before)
+        if new_level > old_level:
             await self.games.level_up(
-                guild, LevelUp(guild.id, member.id, season, 0, new_level, total)
+                guild, LevelUp(guild.id, member.id, season, old_level, new_level, total)
             )
-        return total
 
     @xp.command(name="set")
     @checks.manager_only()
@@ -273,10 +277,7 @@ class LevelCommands(commands.Cog, name="games_levels"):
         amount: app_commands.Range[int, 0, MAX_XP],
     ) -> None:
         """Set a member's XP for this season (managers)."""
-        total = await self._change(interaction, member, amount)
-        await interaction.response.send_message(
-            self._t(interaction, "games.xp.set", member=member.mention, xp=total), ephemeral=True
-        )
+        await self._change(interaction, member, amount)
 
     @xp.command(name="add")
     @checks.manager_only()
@@ -288,10 +289,7 @@ class LevelCommands(commands.Cog, name="games_levels"):
         amount: app_commands.Range[int, -MAX_XP, MAX_XP],
     ) -> None:
         """Add XP to a member, or remove it with a negative amount (managers)."""
-        total = await self._change(interaction, member, None, amount)
-        await interaction.response.send_message(
-            self._t(interaction, "games.xp.set", member=member.mention, xp=total), ephemeral=True
-        )
+        await self._change(interaction, member, None, amount)
 
     @xp.command(name="reset")
     @checks.manager_only()

@@ -301,3 +301,20 @@ async def test_reward_roles_outlive_a_season_and_replacing_keeps_only_the_highes
     )
     await asyncio.wait_for(asyncio.gather(*list(games._tasks)), timeout=10)
     assert {"Veteran"} <= roles_of(w, jade) and "Regular" not in roles_of(w, jade)
+
+
+async def test_xp_add_answers_before_the_slow_level_up_work(gworld: Any) -> None:
+    """The reward role and the announcement come after the manager's answer, so a slow role
+    call cannot push the answer past Discord's interaction deadline."""
+    w = gworld
+    await w.set_config(config(xp=100))
+    kim = w.member("kim")
+    w.sb.interaction_deadline = 1.0  # Discord gives 3 s; a shorter one keeps the test short
+    w.sb.faults.slow("PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}", seconds=1.5)
+    r = await w.manager.slash("xp add", member=kim, amount=100)
+    reply = await r.response(timeout=10)
+    assert reply.content == w.t("games.xp.set", member=kim.mention, xp=100)
+    await w.sb.wait_for_request(
+        "PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", timeout=10
+    )
+    assert "Regular" in roles_of(w, kim)
