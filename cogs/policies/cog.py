@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -25,11 +26,12 @@ from bot.timers import Timer
 from .alerts import AlertsMixin
 from .deleter import BulkDeleter
 from .enforcer import UNBAN_TIMER, Enforcer
-from .engine import Engine, EngineError, Verdict
+from .engine import Engine, EngineError, MessageFacts, Verdict
 from .facts import message_facts, name_facts
 from .normalize import normalize
 from .raid import SpamWave
 from .store import Case, NewCase, PoliciesStore
+from .triggers import invite_codes
 from .views import AlertButton
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SECTION = "policies"
+INVITES_KEPT = 5000
 
 
 class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
@@ -56,6 +59,9 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
         self.deleter = BulkDeleter(bot)
         self.waves = SpamWave()
         self._engines: dict[int, tuple[int, Engine | None]] = {}
+        # Invite code -> id of the server it opens (0: unknown or expired), asked of Discord
+        # once per code, so a server's own ordinary invites are not taken for advertising.
+        self.invite_owners: OrderedDict[str, int] = OrderedDict()
         self._tasks: set[asyncio.Task[Any]] = set()
         bot.register_store(self.store)
 
@@ -113,7 +119,10 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
         engine = self.engine_for(guild.id)
         if engine is None:
             return
-        facts = message_facts(self.bot, message)
+        vanity = guild.vanity_url_code
+        if vanity and self.invite_owners.get(vanity) != guild.id:
+            self._learn_invite(vanity, guild.id)
+        facts = message_facts(self.bot, message, self.invite_owners)
         verdict = engine.evaluate(facts, event)
         wave: list[tuple[int, int]] = []
         if (
@@ -128,7 +137,7 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
             for channel_id, message_id in wave:
                 self.deleter.queue(channel_id, message_id)
         if verdict:
-            self.spawn(self._enforce(message, verdict), f"policies-enforce-{message.id}")
+            self.spawn(self._enforce(message, verdict, facts), f"policies-enforce-{message.id}")
 
     def _spam_wave(
         self, guild_id: int, skeleton: str, message: discord.Message
@@ -180,7 +189,14 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
             self.spawn(self._enforce_member(member, verdict, name), f"policies-name-{member.id}")
 
     # -- carrying out a verdict ----------------------------------------------------------------
-    async def _enforce(self, message: discord.Message, verdict: Verdict) -> None:
+    async def _enforce(
+        self, message: discord.Message, verdict: Verdict, facts: MessageFacts
+    ) -> None:
+        if any(h.trigger == "invites" for h in verdict.hits) and await self._ask_invites(facts):
+            engine = self.engine_for(facts.guild_id)
+            verdict = engine.recheck_invites(verdict, facts) if engine else verdict
+            if not verdict:
+                return  # only this server's own invites
         plan = verdict.plan
         if plan.delete:
             self.bot.dispatch("automod_removed", message)  # games takes its XP back at once
@@ -190,6 +206,33 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
         member = message.author
         if isinstance(member, discord.Member):
             await self._enforce_member(member, verdict, message.content, message)
+
+    def _learn_invite(self, code: str, guild_id: int) -> None:
+        self.invite_owners[code] = guild_id
+        self.invite_owners.move_to_end(code)
+        if len(self.invite_owners) > INVITES_KEPT:
+            self.invite_owners.popitem(last=False)
+
+    async def _ask_invites(self, facts: MessageFacts) -> bool:
+        """Ask Discord which server each invite code of the message opens; True if any was
+        new. Unknown or expired codes count as foreign; a failed request is asked again later."""
+        plain, _ = invite_codes(facts.content, "")
+        learnt = False
+        for code in dict.fromkeys(plain):
+            if code in self.invite_owners:
+                continue
+            try:
+                invite = await self.bot.fetch_invite(code, with_counts=False)
+            except discord.NotFound:
+                owner = 0
+            except discord.HTTPException as exc:
+                log.warning("policies: invite %s could not be looked up: %s", code, exc)
+                continue
+            else:
+                owner = invite.guild.id if invite.guild else 0
+            self._learn_invite(code, owner)
+            learnt = True
+        return learnt
 
     async def _enforce_member(
         self,

@@ -386,6 +386,29 @@ class Engine:
             out.append((Hit(rule.name, hit[0], hit[1], rule.enforced, rule.points), original))
         return out
 
+    def recheck_invites(self, verdict: Verdict, m: MessageFacts) -> Verdict:
+        """``verdict`` again once ``m.known_invites`` learnt who owns the message's invite
+        codes: an invite of this server drops out, the next unknown code takes its place."""
+        rule_index = {r.name: i for i, r in enumerate(self.rules)}
+        skeleton = normalize(m.content) if m.content else ""
+        hits: list[Hit] = []
+        for hit in verdict.hits:
+            i = rule_index.get(hit.rule)
+            if hit.trigger == "invites" and i is not None:
+                again = next(
+                    filter(None, (c(m, m.content, skeleton) for c in self._checks[i])), None
+                )
+                if again is None:
+                    continue
+                hit = Hit(hit.rule, again[0], again[1], hit.enforced, hit.points)
+            hits.append(hit)
+        if hits == list(verdict.hits):
+            return verdict
+        if not hits:
+            return CLEAN
+        points = sum(h.points for h in hits if h.enforced)
+        return Verdict(tuple(hits), self.plan_for(hits), points, verdict.related, verdict.excerpt)
+
     def plan_for(self, hits: list[Hit]) -> ActionPlan:
         """The merged plan the enforced rules among ``hits`` would run."""
         by_name = {r.name: r for r in self.rules}

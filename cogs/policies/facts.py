@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -30,8 +31,11 @@ def _member_fields(member: Any) -> dict[str, Any]:
     }
 
 
-def message_facts(bot: Any, message: discord.Message) -> MessageFacts:
-    """What the engine needs to know about a guild message."""
+def message_facts(
+    bot: Any, message: discord.Message, invites: Mapping[str, int] | None = None
+) -> MessageFacts:
+    """What the engine needs to know about a guild message; ``invites`` maps the invite
+    codes known so far to the server they open (the cog's cache, read, never copied)."""
     guild = message.guild
     assert guild is not None
     channel = message.channel
@@ -39,7 +43,8 @@ def message_facts(bot: Any, message: discord.Message) -> MessageFacts:
     mentions = len(set(message.raw_mentions)) + len(set(message.raw_role_mentions))
     if message.mention_everyone:
         mentions += 1
-    invites = {guild.vanity_url_code: guild.id} if guild.vanity_url_code else {}
+    if invites is None:
+        invites = {guild.vanity_url_code: guild.id} if guild.vanity_url_code else {}
     return MessageFacts(
         guild_id=guild.id,
         channel_id=channel.id,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from types import SimpleNamespace
 
+import discord
 import pytest
 
 CONFIG = """
@@ -122,3 +124,40 @@ async def test_refused_punishment_still_deletes_records_and_alerts(world):
     [case] = cases(world)
     assert case["kind"] == "delete" and case["user_id"] == world.owner.id
     assert world.guild.members[world.owner.id].communication_disabled_until is None
+
+
+INVITES = """
+policies:
+  enabled: true
+  rules:
+    - name: advertising
+      triggers:
+        invites: {}
+      actions: [delete]
+"""
+
+
+async def test_own_ordinary_invites_pass_and_foreign_ones_are_deleted(world):
+    await world.set_config(INVITES)
+    asked: list[str] = []
+
+    # The sandbox has no GET /invites/{code}: Discord's answer is played here instead.
+    async def fetch_invite(code: str, **_: object) -> object:
+        asked.append(code)
+        if code == "Ours123":
+            return SimpleNamespace(guild=SimpleNamespace(id=world.guild.id))
+        raise discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), "Unknown Invite")
+
+    world.bot.fetch_invite = fetch_invite
+    alice = world.member("alice")
+    ours = await alice.say("#general", "come back any time: discord.gg/Ours123")
+    theirs = await alice.say("#general", "better server: discord.gg/Raid999")
+    await world.sb.wait_for_request("DELETE", DELETE, where=lambda r: str(theirs.id) in r.path)
+    again = await alice.say("#general", "https://discord.gg/Ours123 again")
+    last = await alice.say("#general", "discord.gg/Raid999 again")
+    await world.sb.wait_for_request("DELETE", DELETE, where=lambda r: str(last.id) in r.path)
+    kept = {m["id"] for m in world.sb.messages("#general")}
+    assert {str(ours.id), str(again.id)} <= kept
+    assert not {str(theirs.id), str(last.id)} & kept
+    assert asked == ["Ours123", "Raid999"]  # each code asked once, then known
+    assert cases(world)[0]["evidence"].startswith("invites: Raid999")

@@ -239,6 +239,41 @@ def test_invites_not_flagged_in_gaming_chat_without_a_code(make_engine) -> None:
         assert engine.evaluate(facts(evasion)).hits[0].matched == "obfuscated invite", evasion
 
 
+def test_invites_recheck_once_their_servers_are_known(make_engine) -> None:
+    engine = make_engine(
+        {"name": "inv", "triggers": {"invites": True}, "actions": ["delete"], "points": 2},
+        {
+            "name": "caps",
+            "triggers": {"caps": {"ratio": 0.9, "min_letters": 5}},
+            "actions": ["log"],
+        },
+    )
+    owners: dict[str, int] = {}  # the cog's cache, filled in by asking Discord
+    own = facts("join discord.gg/Ours1", known_invites=owners)
+    verdict = engine.evaluate(own)
+    assert verdict.hits[0].matched == "Ours1" and verdict.points == 2
+    assert engine.recheck_invites(verdict, own) is verdict  # nothing learnt yet
+    owners["Ours1"] = 1  # guild 1 is the facts' guild: its own ordinary invite
+    assert not engine.recheck_invites(verdict, own)
+    # Our invite first, then a foreign one: the foreign code takes its place.
+    both = facts("discord.gg/Ours1 or discord.gg/Raid9", known_invites=owners)
+    verdict = engine.evaluate(both)
+    assert verdict.hits[0].matched == "Raid9"
+    del owners["Ours1"]
+    verdict = engine.evaluate(both)
+    owners["Ours1"] = 1
+    again = engine.recheck_invites(verdict, both)
+    assert again.hits[0].matched == "Raid9" and again.plan.delete and again.points == 2
+    # Other rules' hits stay and the plan is merged again without the invite rule.
+    loud = facts("DISCORD.GG/OURS1 NOW", known_invites={})
+    verdict = engine.evaluate(loud)
+    assert verdict.rules == ("inv", "caps") and verdict.plan.delete
+    owners["OURS1"] = 1
+    cleared = engine.recheck_invites(verdict, facts("DISCORD.GG/OURS1 NOW", known_invites=owners))
+    assert cleared.rules == ("caps",) and not cleared.plan.delete and cleared.plan.log
+    assert cleared.points == 0
+
+
 def test_links_deny_subdomains_and_allow_list(make_engine) -> None:
     deny = make_engine(
         {"name": "l", "triggers": {"links": {"deny": ["bit.ly"]}}, "actions": ["delete"]}
