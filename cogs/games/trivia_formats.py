@@ -22,7 +22,10 @@ Vigie's format (detected by a top-level ``questions`` list of mappings)::
 Red's format: a mapping of question -> list of answers, plus optional ``AUTHOR``,
 ``DESCRIPTION``, ``$schema`` and ``CONFIG``. A YAML boolean answer stands for the words
 ``True/Yes/On`` or ``False/No/Off``, as in Red. In ``CONFIG``, ``delay`` is the time allowed per
-question (seconds, at least 4) and ``timeout`` the silence after which the game stops (seconds).
+question (seconds, at least 4) and ``timeout`` the silence after which the game stops (seconds;
+played as that many seconds' worth of questions in a row without an answer).
+``payout_multiplier`` is read and checked but pays nothing: Red pays credits, Vigie pays XP per
+right answer by the guild's ``games.trivia.xp_per_answer``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ who scored and whether the game is over, so both are testable without Discord.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -43,6 +44,10 @@ class GameRules:
         time_allowed = c.delay if c.delay is not None else question_time
         if hint_after is not None and hint_after >= time_allowed:
             hint_after = time_allowed / 2  # a list's shorter delay still leaves room for a hint
+        if c.timeout is not None:
+            # Red's ``timeout``: the game stops after that much silence, i.e. after this many
+            # questions in a row without an answer.
+            max_unanswered = max(1, math.ceil(c.timeout / time_allowed))
         return cls(
             rounds=min(rounds, len(trivia_list.questions)),
             question_time=time_allowed,

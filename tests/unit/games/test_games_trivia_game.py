@@ -148,6 +148,27 @@ def test_rules_take_the_list_config_over_the_guild():
 
 
 @pytest.mark.parametrize(
+    "timeout,delay,expected",
+    [(None, None, 3), (120.0, 20.0, 6), (50.0, 20.0, 3), (5.0, 20.0, 1), (60.0, None, 2)],
+)
+def test_a_red_timeout_becomes_questions_without_an_answer(timeout, delay, expected):
+    from dataclasses import replace
+
+    red_like = replace(parse_trivia(LIST), config=TriviaConfig(timeout=timeout, delay=delay))
+    r = GameRules.build(
+        red_like,
+        rounds=3,
+        question_time=30,
+        hint_after=None,
+        pause=2,
+        max_unanswered=3,
+        max_score=None,
+        reveal_answer=True,
+    )
+    assert r.max_unanswered == expected
+
+
+@pytest.mark.parametrize(
     "answer,level,expected",
     [
         ("Canberra", 1, "C \\_ \\_ \\_ \\_ \\_ \\_ \\_"),
