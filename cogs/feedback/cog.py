@@ -57,19 +57,23 @@ class FeedbackCog(commands.Cog, name="feedback"):
         """Once connected, make sure every guild has its digest timers (set ``digests_armed``)."""
         await self.bot.wait_until_ready()
         for guild in list(self.bot.guilds):
-            try:
-                await self.reports.ensure_schedule(guild.id)
-            except Exception:
-                log.exception("digest timers of guild %s not armed", guild.id)
+            await self._schedule(guild.id)
         self.digests_armed.set()
+
+    async def _schedule(self, guild_id: int) -> None:
+        """Arm the guild's digests; a failure is logged with the guild, never raised."""
+        try:
+            await self.reports.ensure_schedule(guild_id)
+        except Exception:
+            log.exception("digest timers of guild %s not armed", guild_id)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.reports.ensure_schedule(guild.id)
+        await self._schedule(guild.id)
 
     @commands.Cog.listener()
     async def on_config_changed(self, guild_id: int) -> None:
-        await self.reports.ensure_schedule(guild_id)
+        await self._schedule(guild_id)
 
     # -- the form -----------------------------------------------------------------------------
 

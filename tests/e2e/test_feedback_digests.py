@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -162,3 +163,32 @@ async def test_digest_timers_follow_the_config(world):
     pending = {t.key: t for t in await world.bot.timers.pending(world.guild.id, TIMER_KIND)}
     assert set(pending) == {"month"}
     assert pending["month"].due_at.hour == 7 and pending["month"].due_at.day == 1
+
+
+async def test_a_failing_digest_schedule_is_logged_with_its_guild(world, monkeypatch):
+    cog = world.bot.get_cog("feedback")
+    await asyncio.wait_for(cog.digests_armed.wait(), 5)
+    seen = asyncio.Event()
+    records: list[logging.LogRecord] = []
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                records.append(record)
+                seen.set()
+
+    async def boom(guild_id):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(cog.reports, "ensure_schedule", boom)
+    watch = Watch()
+    logging.getLogger().addHandler(watch)
+    try:
+        await world.set_config("feedback:\n  digests:\n    weekly: false\n")
+        await asyncio.wait_for(seen.wait(), 5)
+    finally:
+        logging.getLogger().removeHandler(watch)
+    [record] = records
+    assert record.name == "cogs.feedback.cog"
+    assert record.getMessage() == f"digest timers of guild {world.guild.id} not armed"
+    assert "database is locked" in str(record.exc_info[1])
