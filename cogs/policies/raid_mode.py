@@ -104,8 +104,22 @@ class RaidCog(commands.Cog, name="policies-raid"):
                 )
                 if role is not None:
                     checks.ensure_can_act(None, member, "role")
-                    await enforcer.dm(member, enforcer.t(guild, "dm.quarantine", server=guild.name))
-                    await member.add_roles(role, reason=reason)
+                    if role >= guild.me.top_role:
+                        # Discord would refuse it: say so to the moderators, never to the member.
+                        log.warning("policies: quarantine role %s is above Vigie's in %s",
+                                    role.id, guild.id)  # fmt: skip
+                        return
+                    announced = await enforcer.dm(
+                        member, enforcer.t(guild, "dm.quarantine", server=guild.name)
+                    )
+                    try:
+                        await member.add_roles(role, reason=reason)
+                    except discord.HTTPException:
+                        if announced:
+                            await enforcer.dm(
+                                member, enforcer.t(guild, "dm.correction", server=guild.name)
+                            )
+                        raise
         except (UserError, discord.HTTPException) as exc:
             log.warning(
                 "policies: raid quarantine of %s in %s failed: %s", member.id, guild.id, exc

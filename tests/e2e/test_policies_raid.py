@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 
 import pytest
@@ -60,6 +62,32 @@ async def test_join_burst_turns_raid_mode_on_within_a_second_and_quarantines(pol
     status = await (await world.moderator.slash("raid status")).response()
     assert status.content == "Raid mode is off."
     assert world.guild.members[late.id].communication_disabled_until is None
+
+
+async def test_quarantine_role_above_the_bot_sends_no_dm(world):
+    bot_role = next(r for r in world.guild.roles.values() if r.managed)
+    world.sb.create_role(world.guild, "Quarantine", position=bot_role.position + 1)
+    await world.set_config(
+        CONFIG.replace("action: timeout", "action: role\n    quarantine_role: Quarantine")
+    )
+    refused = asyncio.Event()  # the warning is the last thing the quarantine does
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "quarantine role" in record.getMessage():
+                refused.set()
+
+    watch = Watch()
+    logging.getLogger("cogs.policies").addHandler(watch)
+    try:
+        for name in ("r1", "r2", "r3"):
+            await world.sb.join(name)
+        fourth = await world.sb.join("r4")
+        await asyncio.wait_for(refused.wait(), 5)
+    finally:
+        logging.getLogger("cogs.policies").removeHandler(watch)
+    assert world.sb.dms(fourth) == []  # nothing announced that Discord would refuse
+    assert world.guild.role("Quarantine").id not in world.guild.members[fourth.id].roles
 
 
 async def test_raid_mode_turns_itself_off_after_the_quiet_period(world):
