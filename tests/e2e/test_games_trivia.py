@@ -232,3 +232,17 @@ async def test_two_starts_at_once_in_one_channel_make_one_game(tworld: Any) -> N
             "SELECT count(*) FROM games_trivia_sessions WHERE guild_id = ?", (w.guild.id,)
         ).fetchone()[0]
     assert sessions == 1
+
+
+async def test_a_start_whose_answer_failed_does_not_block_the_channel(tworld: Any) -> None:
+    w = tworld
+    alice = w.member("alice")
+    callback = "POST /interactions/{interaction_id}/{interaction_token}/callback"
+    w.sb.faults.error(callback, status=404, code=10062, times=1)  # the answer is refused
+    r = await alice.slash("trivia start", in_channel="games", list="red-sample", rounds=1)
+    await w.sb.wait_for_request("POST", callback.split(" ", 1)[1], timeout=10)
+    # No game was registered without its task: the next start plays.
+    r = await alice.slash("trivia start", in_channel="games", list="red-sample", rounds=1)
+    start = await r.response(timeout=10)
+    assert start.content.startswith("🎲")
+    await w.sb.wait_for_message("games", timeout=10, where=lambda m: is_question(m, set()))
