@@ -66,6 +66,11 @@ class ProgressCounter:
         for guild_id, week, challenge_id, user_id, amount in rows:
             self.bump(guild_id, week, challenge_id, user_id, amount)
 
+    def discard(self, guild_id: int, user_id: int) -> None:
+        """Forget a member's unwritten progress (they asked to be forgotten)."""
+        for key in [k for k in self._pending if k[0] == guild_id and k[3] == user_id]:
+            del self._pending[key]
+
     def touched(self, rows: list[tuple[int, str, str, int, int]]) -> set[tuple[int, str, str]]:
         """(guild, week, challenge) triples a batch changed: only those need a completion check."""
         return {(g, w, c) for g, w, c, _u, _n in rows}

@@ -368,8 +368,9 @@ class GamesCog(commands.Cog, name="games"):
 
 
 class _MemberData:
-    """What /privacy sees: the store, plus the XP still in memory (flushed for an export,
-    dropped for a forget, so a later flush cannot write the member back)."""
+    """What /privacy sees: the store, plus the XP and challenge progress still in memory
+    (flushed for an export, dropped for a forget, so a later flush cannot write the member
+    back)."""
 
     privacy_name = "games"
 
@@ -382,6 +383,7 @@ class _MemberData:
 
     async def forget_user(self, guild_id: int, user_id: int) -> int:
         self.games.ledger.discard_pending(guild_id, user_id)
+        self.games.progress.discard(guild_id, user_id)
         self.games.engine.gate.forget(guild_id, user_id)
         self.games.engine.reset_loads(guild_id)
         return await self.games.store.forget_user(guild_id, user_id)

@@ -133,3 +133,20 @@ async def test_ticket_help_counts_for_the_member_who_claimed_the_ticket(world: A
         in reply
     )
     assert xp_of(w, asker.id) == 0
+
+
+async def test_forget_drops_challenge_progress_still_in_memory(world: Any) -> None:
+    w = world
+    await w.set_config(CONFIG)
+    games = w.bot.get_cog("games")
+    lea = w.member("lea")
+    await lea.say("#general", "one message toward the talk challenge")
+    await wait_gate(w, lea.id, lambda last: last is not None)  # counted, not yet written
+    await w.bot.privacy.forget_user(w.guild.id, lea.id)
+    await games.flusher.flush_now()  # nothing left in memory to write her back
+    with sqlite3.connect(w.db_path) as db:
+        rows = db.execute(
+            "SELECT count(*) FROM games_challenge_progress WHERE guild_id = ? AND user_id = ?",
+            (w.guild.id, lea.id),
+        ).fetchone()[0]
+    assert rows == 0
