@@ -46,7 +46,7 @@ class AlertsMixin:
             title = title[: EMBED_TITLE_MAX - 1] + "…"
         embed = discord.Embed(title=title, colour=discord.Colour.orange())
         embed.add_field(name=t(guild, "alert.member"), value=f"{member.mention} ({member.id})")
-        embed.add_field(name=t(guild, "alert.action"), value=case.kind)
+        embed.add_field(name=t(guild, "alert.action"), value=self.enforcer.kind(guild, case.kind))
         embed.add_field(
             name=t(guild, "alert.matched"),
             value=f"{hit.trigger}: {hit.matched}"[:1024],

@@ -66,7 +66,7 @@ class CasesCog(commands.Cog, name="policies-cases"):
         who = f"<@{c.moderator_id}>" if c.moderator_id else (c.rule or "Vigie")
         extra = f" ({format_duration(c.duration)})" if c.duration else ""
         pardoned = " " + self.t(guild, "cases.pardoned") if c.pardoned else ""
-        return self.t(guild, "cases.line", number=c.number, kind=c.kind + extra, moderator=who,
+        return self.t(guild, "cases.line", number=c.number, kind=self.policies.enforcer.kind(guild, c.kind) + extra, moderator=who,
                       reason=c.reason or "-", when=f"<t:{int(c.created_at)}:d>") + pardoned  # fmt: skip
 
     @case.command(name="show", description="Show one case (moderators).")
@@ -77,7 +77,14 @@ class CasesCog(commands.Cog, name="policies-cases"):
         guild = interaction.guild
         assert guild is not None
         c = await self._case(guild, number)
-        embed = discord.Embed(title=self.t(guild, "cases.title", number=c.number, kind=c.kind))
+        embed = discord.Embed(
+            title=self.t(
+                guild,
+                "cases.title",
+                number=c.number,
+                kind=self.policies.enforcer.kind(guild, c.kind),
+            )
+        )
         embed.add_field(name=self.t(guild, "cases.member"), value=f"<@{c.user_id}> ({c.user_id})")
         moderator = f"<@{c.moderator_id}>" if c.moderator_id else (c.rule or "Vigie")
         embed.add_field(name=self.t(guild, "cases.moderator"), value=moderator)

@@ -70,6 +70,10 @@ class Enforcer:
         """A member-visible text in the guild's language."""
         return self.bot.i18n.for_guild(guild, f"policies.{key}", **fields)
 
+    def kind(self, guild: discord.Guild, kind: str) -> str:
+        """A case's kind in the guild's language ("ban" -> "bannissement")."""
+        return self.t(guild, f"kinds.{kind}")
+
     def section(self, guild_id: int) -> dict[str, Any]:
         """The guild's policies section."""
         return self.bot.configs.get(guild_id).section("policies")
@@ -213,7 +217,7 @@ class Enforcer:
             guild,
             "policies.modlog.case",
             number=case.number,
-            kind=case.kind,
+            kind=self.kind(guild, case.kind),
             user=f"{target} ({target.id})",
             moderator=who,
             reason=case.reason or case.rule or "-",
@@ -263,7 +267,7 @@ class Enforcer:
         )
         await self.bot.timers.cancel(guild.id, UNBAN_TIMER, str(user.id))
         await self.bot.modlog.write(
-            guild, "policies.modlog.case", number=case.number, kind="unban",
+            guild, "policies.modlog.case", number=case.number, kind=self.kind(guild, "unban"),
             user=str(user.id), moderator=f"<@{actor.id}>" if actor else "Vigie",
             reason=reason or "-",
         )  # fmt: skip

@@ -60,16 +60,22 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         guild = interaction.guild
         actor = interaction.user
         assert guild is not None and isinstance(actor, discord.Member)
+        enforcer = self.policies.enforcer
         # Every refusal comes before anything is sent: no DM, no case, one clear answer.
-        self.policies.enforcer.check(guild, actor, target, kind)
+        enforcer.check(guild, actor, target, kind)
         # Answer within Discord's 3 seconds, whatever the API calls below take.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        case = await self.policies.enforcer.punish(guild, target, kind, actor=actor, **options)
+        case = await enforcer.punish(guild, target, kind, actor=actor, **options)
         if kind == "warn" and isinstance(target, discord.Member) and case.points:
-            points, ladder = await self.policies.enforcer.add_points(guild, target, case.points)
+            points, ladder = await enforcer.add_points(guild, target, case.points)
             extra = self.t(guild, "done.points", points=points)
             if ladder is not None:
-                extra += " " + self.t(guild, "done.ladder", kind=ladder.kind, number=ladder.number)
+                extra += " " + self.t(
+                    guild,
+                    "done.ladder",
+                    kind=enforcer.kind(guild, ladder.kind),
+                    number=ladder.number,
+                )
         else:
             extra = ""
         duration = format_duration(case.duration) if case.duration else ""

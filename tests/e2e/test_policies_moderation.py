@@ -200,6 +200,8 @@ async def test_french_server_gets_french_answers_and_dms(world):
     alice = world.member("alice")
     text = await reply(await world.moderator.slash("warn", member=alice, reason="spam"))
     assert text == "Dossier n°1 : alice a reçu un avertissement. Points actuels : 1."
+    shown = await (await world.moderator.slash("case show", number=1)).response()
+    assert shown.embeds[0]["title"] == "Dossier n°1 : avertissement"  # the kind in French too
     assert (
         world.sb.dms(alice)[0]["content"] == "Vous avez reçu un avertissement sur Vigie Demo : spam"
     )
