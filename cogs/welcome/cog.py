@@ -139,7 +139,10 @@ class WelcomeCog(commands.Cog, name="welcome"):
             else:
                 reason = t(locale, f"welcome.reason.{problem.reason}")
                 message = t(
-                    locale, "welcome.config_error.role_unmanageable", role=problem.ref, reason=reason
+                    locale,
+                    "welcome.config_error.role_unmanageable",
+                    role=problem.ref,
+                    reason=reason,
                 )
             found.append((problem.key, message))
         return found
