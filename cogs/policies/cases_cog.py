@@ -17,6 +17,7 @@ from bot.durations import format_duration
 from bot.errors import UserError
 
 from .points import PointsPolicy, current
+from .spreadsheet import spreadsheet_safe
 from .store import Case
 
 if TYPE_CHECKING:
@@ -27,14 +28,6 @@ if TYPE_CHECKING:
 MODERATORS = discord.Permissions(moderate_members=True)
 CSV_HEADER = ["number", "created_at", "kind", "user_id", "moderator_id", "rule", "reason",
               "duration", "expires_at", "points", "pardoned", "evidence"]  # fmt: skip
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A CSV cell a spreadsheet will not run: reasons and evidence are members' own words,
-    and ``=HYPERLINK(...)`` typed in a message must stay text when a manager opens the export."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _when(epoch: float | None) -> str:

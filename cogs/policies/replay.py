@@ -22,6 +22,7 @@ import ijson
 import yaml
 
 from .engine import Engine, MessageFacts
+from .spreadsheet import spreadsheet_safe
 
 DISCORD_EPOCH_MS = 1420070400000
 CSV_COLUMNS = (
@@ -188,21 +189,20 @@ def replay(
                     f"{hit.trigger} {hit.matched!r}: {facts.content[:80]!r}"
                 )
             if writer:
-                writer.writerow(
-                    (
-                        datetime.fromtimestamp(item.at).astimezone().isoformat(),
-                        item.channel_id,
-                        item.channel_name,
-                        facts.message_id,
-                        facts.author_id,
-                        author.get("name", ""),
-                        hit.rule,
-                        hit.trigger,
-                        hit.matched,
-                        "yes" if hit.enforced else "log-only",
-                        " ".join(verdict.plan.describe()),
-                        facts.content[:200],
-                    )
+                row = (
+                    datetime.fromtimestamp(item.at).astimezone().isoformat(),
+                    item.channel_id,
+                    item.channel_name,
+                    facts.message_id,
+                    facts.author_id,
+                    author.get("name", ""),
+                    hit.rule,
+                    hit.trigger,
+                    hit.matched,
+                    "yes" if hit.enforced else "log-only",
+                    " ".join(verdict.plan.describe()),
+                    facts.content[:200],
                 )
+                writer.writerow([spreadsheet_safe(cell) for cell in row])
     report.seconds = time.perf_counter() - started
     return report

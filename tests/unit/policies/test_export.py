@@ -1,10 +1,10 @@
-"""The CSV export never hands a spreadsheet a formula written by a member."""
+"""The CSV exports (cases, replay) never hand a spreadsheet a formula written by a member."""
 
 from __future__ import annotations
 
 import pytest
 
-from cogs.policies.cases_cog import spreadsheet_safe
+from cogs.policies.spreadsheet import spreadsheet_safe
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,14 @@ def test_streams_messages_and_counts_hits(tmp_path: Path) -> None:
     assert "insults" in report.render({"insults": "enforce", "trial": "log-only"})
 
 
+def test_csv_of_hits_keeps_formulas_as_text(tmp_path: Path) -> None:
+    messages = [_message(1, 60, '=HYPERLINK("http://evil","connard")')]
+    out = io.StringIO()
+    replay(SECTION, [_export(tmp_path / "a.json", 10, messages)], csv_out=out)
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["content"] == "'" + messages[0]["content"]
+
+
 def test_several_exports_merge_in_time_order(tmp_path: Path) -> None:
     # One member posts in two channels, alternating: only the merged timeline is a flood.
     a = _export(tmp_path / "a.json", 10, [_message(i, i * 2.0, f"a{i}") for i in range(3)])
