@@ -7,6 +7,7 @@ read, so one compiled engine can serve every message of a guild.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -271,12 +272,19 @@ def invite_codes(raw: str, skeleton: str) -> tuple[list[str], int]:
     return plain, hidden
 
 
+_IDNA_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+
+
 def link_hosts(raw: str) -> list[str]:
     """Host names of the links in ``raw`` (lowercase, without user, port or trailing dot)."""
     if "://" not in raw and "www." not in raw.lower():
         return []
     hosts = []
     for host in _LINK.findall(raw):
+        if not host.isascii():
+            # Browsers read fullwidth letters and ideographic full stops (IDNA mapping):
+            # "bit。ly" and "ｂｉｔ.ly" open bit.ly and must meet its deny entry.
+            host = unicodedata.normalize("NFKC", host).translate(_IDNA_DOTS)
         host = host.rsplit("@", 1)[-1].split(":", 1)[0].strip(".").casefold()
         if host:
             hosts.append(host)

@@ -281,6 +281,8 @@ def test_links_deny_subdomains_and_allow_list(make_engine) -> None:
     assert deny.evaluate(facts("see https://BIT.ly/x")).hits[0].matched == "bit.ly"
     assert deny.evaluate(facts("see http://a.b.bit.ly/x"))
     assert not deny.evaluate(facts("see https://notbit.ly/x"))
+    for dressed in ("https://bit\u3002ly/x", "https://ｂｉｔ．ｌｙ/x", "https://bit\uff61ly/x"):
+        assert deny.evaluate(facts(dressed)).hits[0].matched == "bit.ly", dressed
     allow = make_engine(
         {"name": "l", "triggers": {"links": {"allow": ["example.com"]}}, "actions": ["delete"]}
     )
