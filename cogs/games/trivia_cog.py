@@ -27,6 +27,9 @@ from cogs.games.trivia_play import RunningGame, TriviaHost
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 1_000_000
+# A list name as Discord's client will let it be typed (LIST_NAME allows 64 characters): a
+# longer one, echoed back in a title, could push a message past 2000 characters.
+ListName = app_commands.Range[str, 1, 64]
 SHOWN_ERRORS = 10
 
 
@@ -59,7 +62,7 @@ class TriviaCog(commands.Cog, name="games_trivia"):
     async def start(
         self,
         interaction: discord.Interaction,
-        list: str | None = None,  # noqa: A002 (the option's name)
+        list: ListName | None = None,  # noqa: A002 (the option's name)
         rounds: app_commands.Range[int, 1, 50] | None = None,
     ) -> None:
         """Start a trivia game in this channel (everyone)."""
@@ -169,7 +172,11 @@ class TriviaCog(commands.Cog, name="games_trivia"):
 
     @trivia.command(name="leaderboard")
     @app_commands.describe(list="Only this list (default: every list of the server)")
-    async def leaderboard(self, interaction: discord.Interaction, list: str | None = None) -> None:  # noqa: A002
+    async def leaderboard(
+        self,
+        interaction: discord.Interaction,
+        list: ListName | None = None,  # noqa: A002
+    ) -> None:
         """All-time trivia scores of the server, or of one list (everyone)."""
         assert interaction.guild is not None
         rows = await self.games.store.trivia_leaderboard(interaction.guild.id, list)
@@ -200,7 +207,10 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         file="A YAML list (Vigie or Red-DiscordBot format)", name="Name to play it by"
     )
     async def upload(
-        self, interaction: discord.Interaction, file: discord.Attachment, name: str | None = None
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        name: ListName | None = None,
     ) -> None:
         """Add or replace a question list from a YAML file; it is checked first (managers)."""
         assert interaction.guild is not None

@@ -246,3 +246,16 @@ async def test_a_start_whose_answer_failed_does_not_block_the_channel(tworld: An
     start = await r.response(timeout=10)
     assert start.content.startswith("🎲")
     await w.sb.wait_for_message("games", timeout=10, where=lambda m: is_question(m, set()))
+
+
+async def test_list_names_are_bounded_where_they_are_typed(tworld: Any) -> None:
+    """A list name is echoed in titles: Discord's client refuses one past 64 characters."""
+    w = tworld
+    alice = w.member("alice")
+    for command in ("trivia leaderboard", "trivia start"):
+        with pytest.raises(ValueError, match="max_length=64"):
+            await alice.slash(command, list="x" * 1990)
+    r = await alice.slash("trivia leaderboard", list="x" * 64)
+    assert (await r.response(timeout=10)).content.startswith(
+        w.t("games.trivia.board_title", scope="x" * 64)
+    )
