@@ -8,6 +8,8 @@ import time
 
 import pytest
 
+from cogs.policies import raid_mode
+
 CONFIG = """
 policies:
   enabled: true
@@ -90,10 +92,14 @@ async def test_quarantine_role_above_the_bot_sends_no_dm(world):
     assert world.guild.role("Quarantine").id not in world.guild.members[fourth.id].roles
 
 
-async def test_raid_mode_turns_itself_off_after_the_quiet_period(world):
-    await world.set_config(CONFIG.replace("quiet_period: 10m", "quiet_period: 1s"))
+async def test_raid_mode_turns_itself_off_after_the_quiet_period(make_world, monkeypatch):
+    monkeypatch.setattr(raid_mode, "CHECK_EVERY", 0.05)  # the watch looks often...
+    world = await make_world()
+    await world.set_config(CONFIG.replace("quiet_period: 10m", "quiet_period: 1m"))
     await (await world.moderator.slash("raid on")).response()
     await world.sb.wait_for_message("#reports", where=lambda m: "Raid mode is ON" in m["content"])
+    # ...and the clock is brought forward: the last suspicious event was a minute ago.
+    world.bot.get_cog("policies-raid").detector.suspicious(world.guild.id, time.time() - 61)
     await world.sb.wait_for_message("#reports", where=lambda m: m["content"] == "Raid mode is off.")
 
 
