@@ -120,7 +120,7 @@ class GamesCog(commands.Cog, name="games"):
         )
         if self.engine.last_xp:
             self.bump_challenges(guild.id, settings, "messages", author.id, now, message.channel.id)
-            if self._loading:
+            if self.engine.last_awaits_load or self._loading:
                 # Totals are still being read: remember where to announce a level-up found then.
                 self._where[(guild.id, author.id)] = message.channel
         if up is not None:

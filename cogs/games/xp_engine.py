@@ -55,6 +55,9 @@ class XpEngine:
         self._next_at: dict[tuple[int, str, int], int] = {}
         # XP the last on_message call gave (0: none); read right after the call by the cog.
         self.last_xp = 0
+        # True when that XP went to totals still loading: a level-up is then reported later,
+        # by ``loaded``, and the cog must remember where the message was.
+        self.last_awaits_load = False
 
     def configure(self, guild_id: int, settings: GuildXp | None) -> None:
         """Install (or, with None, disable) a guild's settings; called on config changes."""
@@ -92,6 +95,7 @@ class XpEngine:
     ) -> LevelUp | None:
         """Account one message; returns a level-up when this message crossed a level."""
         self.last_xp = 0
+        self.last_awaits_load = False
         settings = self._settings.get(guild_id)
         if settings is None:
             return None
@@ -109,6 +113,7 @@ class XpEngine:
         season = self.season(guild_id, now)
         after = self.ledger.add(guild_id, season, user_id, xp, now, message_id)
         if after is None:
+            self.last_awaits_load = True
             self._ask_load(guild_id, season)
             return None
         key = (guild_id, season, user_id)

@@ -318,3 +318,19 @@ async def test_xp_add_answers_before_the_slow_level_up_work(gworld: Any) -> None
         "PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", timeout=10
     )
     assert "Regular" in roles_of(w, kim)
+
+
+async def test_a_level_up_found_while_totals_load_is_announced_where_it_was_earned(
+    gworld: Any,
+) -> None:
+    """The guild's first XP after a start arrives before its totals are loaded; the level-up
+    found when they are is announced in the channel of the message that earned it."""
+    w = gworld
+    await w.set_config(config(xp=100).replace("    announce_channel: games\n", ""))
+    await w.restart()  # nothing loaded: this message's level-up is found by the load
+    lou = w.member("lou")
+    await lou.say("#general", "my very first message here")
+    announced = await w.sb.wait_for_message(
+        "general", timeout=10, where=lambda m: lou.mention in m["content"]
+    )
+    assert announced["content"] == w.t("games.level.up", member=lou.mention, level=1)
