@@ -17,7 +17,7 @@ from aiohttp import WSMsgType, web
 
 from sandbox import serializers as S
 from sandbox.events import GUILD_MEMBERS, MESSAGE_CONTENT, Event, required_intent
-from sandbox.signal import Signal
+from sandbox.signal import DEFAULT_WAIT, Signal
 
 if TYPE_CHECKING:
     from sandbox.state import World
@@ -127,7 +127,7 @@ class Gateway:
         op: int,
         *,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
+        timeout: float = DEFAULT_WAIT,  # noqa: ASYNC109 (the documented sandbox API)
     ) -> list[dict[str, Any]]:
         """Wait until the client has sent `count` payloads with opcode `op`."""
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sandbox.signal import Signal
+from sandbox.signal import DEFAULT_WAIT, Signal
 
 if TYPE_CHECKING:
     from sandbox.models import Message, User
@@ -106,11 +106,11 @@ class InteractionRecord:
         )
         return f"{first}, {len(self.followup_messages)} follow-up(s); requests: {calls or 'none'}"
 
-    async def response(self, timeout: float = 5.0) -> InteractionResponse:  # noqa: ASYNC109 (the documented sandbox API)
+    async def response(self, timeout: float = DEFAULT_WAIT) -> InteractionResponse:  # noqa: ASYNC109 (the documented sandbox API)
         """The first callback (type 4, 5, 6, 7, 8 or 9)."""
         return await self._wait(lambda: self.first, timeout, "response")
 
-    async def followups(self, n: int = 1, timeout: float = 5.0) -> list[Message]:  # noqa: ASYNC109 (the documented sandbox API)
+    async def followups(self, n: int = 1, timeout: float = DEFAULT_WAIT) -> list[Message]:  # noqa: ASYNC109 (the documented sandbox API)
         """The first `n` follow-up messages."""
         return await self._wait(
             lambda: self.followup_messages[:n] if len(self.followup_messages) >= n else None,
@@ -118,7 +118,7 @@ class InteractionRecord:
             f"{n} follow-up(s)",
         )
 
-    async def final(self, timeout: float = 5.0) -> Message:  # noqa: ASYNC109 (the documented sandbox API)
+    async def final(self, timeout: float = DEFAULT_WAIT) -> Message:  # noqa: ASYNC109 (the documented sandbox API)
         """The original response message once it is no longer 'thinking' (after a defer)."""
 
         def done() -> Message | None:

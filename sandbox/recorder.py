@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.signal import Signal
+from sandbox.signal import DEFAULT_WAIT, Signal
 
 
 @dataclass
@@ -64,7 +64,7 @@ class Recorder:
         method: str,
         route: str,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
+        timeout: float = DEFAULT_WAIT,  # noqa: ASYNC109 (the documented sandbox API)
         where: Callable[[RequestRecord], bool] | None = None,
         count: int = 1,
     ) -> RequestRecord:

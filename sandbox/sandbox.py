@@ -19,7 +19,7 @@ from sandbox.models import Attachment, Channel, Guild, Member, Role, User
 from sandbox.ratelimits import RateLimitConfig, RateLimiter
 from sandbox.recorder import Recorder, RequestRecord
 from sandbox.server import ApiServer
-from sandbox.signal import Signal
+from sandbox.signal import DEFAULT_WAIT, Signal
 from sandbox.state import World
 
 
@@ -216,7 +216,7 @@ class Sandbox:
         method: str,
         route: str,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
+        timeout: float = DEFAULT_WAIT,  # noqa: ASYNC109 (the documented sandbox API)
         where: Callable[[RequestRecord], bool] | None = None,
         count: int = 1,
     ) -> RequestRecord:
@@ -257,7 +257,7 @@ class Sandbox:
         self,
         channel: Channel | int | str | None = None,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109 (the documented sandbox API)
+        timeout: float = DEFAULT_WAIT,  # noqa: ASYNC109 (the documented sandbox API)
         where: Callable[[dict[str, Any]], bool] | None = None,
         author: User | None = None,
         guild: Guild | None = None,

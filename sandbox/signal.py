@@ -8,6 +8,10 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+# How long the waits of the test API wait by default. A passing test never waits this long;
+# a loaded two-core CI machine can take several seconds to draw charts or start a bot.
+DEFAULT_WAIT = 15.0
+
 
 class Signal:
     """Waiters re-check their predicate after every `notify()`, until it holds or time runs out."""

@@ -33,7 +33,7 @@ async def _stats_export(world, metric=None, period="7d"):
     r = await world.manager.slash("stats export", options=options)
     first = await r.response()
     assert first.ephemeral
-    message = (await r.followups(1))[0]
+    message = (await r.followups(1, timeout=30))[0]
     ((name, data),) = [(a.filename, a.data) for a in message.attachments]
     return name, list(csv.reader(io.StringIO(data.decode())))
 
@@ -60,7 +60,7 @@ async def test_summary_embeds_and_charts(world):
     await alice.say("#general", "one")
     await alice.say("#general", "two")
     r = await world.manager.slash("stats summary", period="30d")
-    message = (await r.followups(1))[0]
+    message = (await r.followups(1, timeout=30))[0]
     assert message.ephemeral
     embed = message.embeds[0]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
@@ -90,7 +90,7 @@ async def test_feature_events_reach_the_report(world):
     world.bot.dispatch("analytics_event", world.guild.id, "nps", 42, 10.0)
     world.bot.dispatch("analytics_event", world.guild.id, "nps", 43, 2.0)
     r = await world.manager.slash("stats summary", period="7d")
-    message = (await r.followups(1))[0]
+    message = (await r.followups(1, timeout=30))[0]
     fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
     assert "Moderation cases: **1**" in fields["Community health"]
     assert "NPS: **0.0**" in fields["Community health"]

@@ -35,7 +35,7 @@ async def test_answer_in_time_then_close_counts_two_met_deadlines(world):
     await closed
     assert seen == [1, 1]
     r = await world.manager.slash("stats summary", period="7d")
-    message = (await r.followups(1))[0]
+    message = (await r.followups(1, timeout=30))[0]
     fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
     assert "Ticket deadlines met: **100%**" in fields["Community health"]
 
