@@ -63,7 +63,7 @@ class LevelCommands(commands.Cog, name="games_levels"):
         name="xp",
         description="Set, add, reset or import XP (managers).",
         guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
+        default_permissions=checks.MANAGER_PERMISSIONS,
     )
 
     def __init__(self, bot: Any, games: GamesCog) -> None:
@@ -308,6 +308,9 @@ class LevelCommands(commands.Cog, name="games_levels"):
             guild.id, season, None if member is None else member.id
         )
         self.games.engine.reset_loads(guild.id)
+        await interaction.response.send_message(
+            self._t(interaction, "games.xp.reset", count=count), ephemeral=True
+        )
         await self.bot.modlog.write(
             guild,
             "games.modlog.xp_reset",
@@ -316,9 +319,6 @@ class LevelCommands(commands.Cog, name="games_levels"):
             if member
             else self.bot.i18n.for_guild(guild, "games.modlog.everyone"),
             count=count,
-        )
-        await interaction.response.send_message(
-            self._t(interaction, "games.xp.reset", count=count), ephemeral=True
         )
 
     @xp.command(name="import")
