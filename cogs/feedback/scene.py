@@ -33,7 +33,7 @@ async def play(stage: Any) -> None:
 
     stage.narrate("Feedback: ana suggests a monthly game night with /suggest")
     r = await ana.slash("suggest", in_channel="general", idea="A monthly game night on Fridays")
-    await r.response(timeout=10)
+    await r.followups(1, timeout=10)
     [suggestion] = await store.list_suggestions(guild.id)
     message = next(
         m for m in sb.messages(guild.channel("feedback")) if m["id"] == str(suggestion.message_id)

@@ -73,6 +73,9 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
             )
             raise UserError("feedback.suggest.no_channel")
         suggestion = await self.store.add_suggestion(guild.id, interaction.user.id, text, now())
+        # Posting and opening the thread are several requests (thread creation is rate limited):
+        # answer now so the member's interaction never expires while they run.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         locale = self.service.locale(guild)
         embed, view = self._message(locale, suggestion)
         try:
@@ -104,7 +107,7 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         await self.store.set_suggestion_message(
             guild.id, suggestion.id, message.channel.id, message.id, thread_id
         )
-        await interaction.response.send_message(
+        await interaction.followup.send(
             self.service.t(
                 interaction, "feedback.suggest.posted", id=suggestion.id, link=message.jump_url
             ),

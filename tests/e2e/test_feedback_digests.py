@@ -133,7 +133,7 @@ async def test_each_entry_vote_and_answer_is_dispatched(world):
     payload = await entry
     assert payload["rating"] == 5 and payload["anonymous"] is True
     assert alice.id not in payload.values()
-    await (await alice.slash("suggest", idea="An idea")).response()
+    await (await alice.slash("suggest", idea="An idea")).followups(1)
     vote = asyncio.ensure_future(world.bot.wait_for("feedback_suggestion_vote", timeout=5))
     [message] = [m for m in world.sb.messages(world.guild.channel("feedback")) if m.get("embeds")]
     await (

@@ -11,8 +11,10 @@ POST = "/channels/{channel_id}/messages"
 
 
 async def _suggest(world, actor, idea):
+    """The member's answer: at once for a refusal, else after the post (the command defers)."""
     r = await actor.slash("suggest", idea=idea)
-    return await r.response()
+    first = await r.response()
+    return first if first.type == 4 else (await r.followups(1))[0]
 
 
 def _suggestion_message(world):
@@ -118,6 +120,19 @@ async def test_list_filters_and_sorts(world):
     assert "#3" in reviewed and "#1" not in reviewed
     empty = (await (await bob.slash("suggestions list", status="implemented")).response()).content
     assert empty == world.t("feedback.suggest.list_empty")
+
+
+async def test_a_slow_thread_creation_never_loses_the_members_answer(world, monkeypatch):
+    await world.set_config(CONFIG)
+    # Discord's 3-second answer window, shortened; the thread takes longer than that to open.
+    monkeypatch.setattr(world.sb, "interaction_deadline", 0.5)
+    world.sb.faults.slow("POST /channels/{channel_id}/messages/{message_id}/threads", seconds=1.0)
+    reply = await _suggest(world, world.member("alice"), "Slow but sure")
+    assert reply.ephemeral and reply.content.startswith(
+        world.t("feedback.suggest.posted", id=1, link="").split(":")[0]
+    )
+    suggestion = await world.bot.get_cog("feedback").store.get_suggestion(world.guild.id, 1)
+    assert suggestion.thread_id is not None
 
 
 async def test_french_list_names_its_sort_in_french(world):
