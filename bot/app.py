@@ -239,6 +239,18 @@ class Vigie(commands.Bot):
                 len(running),
                 len(still),
             )
+        # Cogs go before the batch writers: a cog_unload may still queue rows (work it let
+        # finish), and a writer closed before that would keep them pending for good.
+        for extension in tuple(self.extensions):
+            try:
+                await self.unload_extension(extension)
+            except Exception:
+                log.exception("extension %s failed to unload", extension)
+        for name in tuple(self.cogs):
+            try:
+                await self.remove_cog(name)
+            except Exception:
+                log.exception("cog %s failed to unload", name)
         for writer in self._batches:
             try:
                 await writer.close()

@@ -137,6 +137,27 @@ async def test_timer_due_while_down_fires_once_at_next_start(world):
     assert len(fired) == 1
 
 
+async def test_rows_queued_while_cogs_unload_are_written_at_close(world):
+    class Finisher(commands.Cog):
+        """Queues one last row on the hot-path writer as it unloads (work it let finish)."""
+
+        def __init__(self, bot) -> None:
+            self.writer = bot.batch_writer("INSERT INTO e2e_close (guild_id, v) VALUES (?, ?)")
+
+        async def cog_unload(self) -> None:
+            self.writer.add((1, 42))
+
+    async def register(bot) -> None:
+        await bot.db.execute("CREATE TABLE e2e_close (guild_id INTEGER NOT NULL, v INTEGER)")
+        await bot.add_cog(Finisher(bot))
+
+    await world.restart(before_setup=register)
+    db_path = world.db_path
+    await world.stop()
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT v FROM e2e_close").fetchall() == [(42,)]
+
+
 def _schema_snapshot(path: Path) -> tuple[list[tuple], list[tuple]]:
     with sqlite3.connect(path) as conn:
         objects = conn.execute(
