@@ -249,7 +249,9 @@ class GamesCog(commands.Cog, name="games"):
                 bonus = streak_bonus(streak, settings.challenges.streak_bonus)
                 up = self.engine.grant(guild_id, user_id, bonus, now) or up
             if up is not None:
-                await self.level_up(guild, up)
+                # In a task: this runs inside a flush, and the role calls and announcement of
+                # a level-up must not hold back the next flush (nor /rank, which flushes).
+                self.spawn(self.level_up(guild, up))
 
     async def check_season(self, guild: discord.Guild) -> None:
         """Archive the previous season when the current one changed (posts its final top)."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
 from cogs.games.challenges import previous_week, week_id
+from cogs.welcome.scene import add_role
 from tests.e2e.test_games_xp import settled_xp, wait_gate
 
 CONFIG = """\
@@ -150,3 +152,30 @@ async def test_forget_drops_challenge_progress_still_in_memory(world: Any) -> No
             (w.guild.id, lea.id),
         ).fetchone()[0]
     assert rows == 0
+
+
+async def test_a_challenge_level_up_does_not_hold_back_the_flush(make_world: Any) -> None:
+    """Completing a challenge may level a member up: its role call (slow here) runs beside
+    the flush, which used to wait for it while holding every other flush back."""
+    w = await make_world(start=False)
+    add_role(w.sb, w.guild, "Regular")
+    await w.start()
+    await w.set_config(
+        CONFIG.replace('announce: "off"\n', 'announce: "off"\n    rewards: {1: Regular}\n')
+    )
+    games = w.bot.get_cog("games")
+    max_ = w.member("max")
+    route = "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}"
+    w.sb.faults.slow(route, seconds=3.0)
+    await max_.say("#general", "first")
+    await wait_gate(w, max_.id, lambda last: last is not None)
+    games.engine.gate.forget(w.guild.id, max_.id)
+    await max_.say("#general", "second, the talk challenge is done")
+    await wait_gate(w, max_.id, lambda last: last is not None)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    # Two messages (20), then the challenge (500) granted by the flush that completes it.
+    assert await settled_xp(w, max_.id, 520) == 520
+    assert loop.time() - started < 2.0  # not after the 3-second role call
+    await w.sb.wait_for_request("PUT", route.split(" ", 1)[1], timeout=10)
+    assert "Regular" in {w.guild.roles[r].name for r in w.guild.members[max_.id].roles}
