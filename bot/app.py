@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import sys
@@ -32,6 +33,8 @@ from bot.settings import Settings
 from bot.timers import Timers
 
 log = logging.getLogger(__name__)
+
+MessageHook = Callable[[discord.Message], None]
 
 
 def make_intents() -> discord.Intents:
@@ -124,6 +127,7 @@ class Vigie(commands.Bot):
         self.modlog = ModLog(self)
         self.privacy = Privacy()
         self._batches: list[BatchWriter] = []
+        self._message_hooks: list[MessageHook] = []
         self._event_tasks: set[asyncio.Task[Any]] = set()
         # How long close() lets running listeners finish before the database goes away.
         self.close_grace = 2.0
@@ -195,6 +199,38 @@ class Vigie(commands.Bot):
                     exc_info=(type(cause), cause, cause.__traceback__),
                 )
                 self.failed_cogs[info.name] = f"{type(cause).__name__}: {cause}"
+
+    # -- the message hot path -------------------------------------------------------------------
+
+    def add_message_hook(self, hook: MessageHook) -> None:
+        """Run ``hook(message)`` for every message, synchronously, before any listener task.
+
+        This is the per-message path of automod, XP and analytics: a hook updates memory (or
+        spawns a task when there is real work, like a verdict to enforce) and never awaits.
+        One hook costs a function call; an ``on_message`` listener costs a task per message.
+        """
+        self._message_hooks.append(hook)
+
+    def remove_message_hook(self, hook: MessageHook) -> None:
+        with contextlib.suppress(ValueError):
+            self._message_hooks.remove(hook)
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name != "message":
+            super().dispatch(event_name, *args, **kwargs)
+            return
+        message: discord.Message = args[0]
+        for hook in self._message_hooks:
+            try:
+                hook(message)
+            except Exception:
+                log.exception("message hook %s failed on message %s", hook, message.id)
+        # The on_message tasks only when something needs them: a mention of the bot (owner
+        # text commands), an on_message listener, or a wait_for("message").
+        mentioned = self.user is not None and self.user.id in message.raw_mentions
+        waiting = bool(getattr(self, "_listeners", {}).get("message"))
+        if mentioned or waiting or self.extra_events.get("on_message"):
+            super().dispatch(event_name, *args, **kwargs)
 
     async def on_message(self, message: discord.Message, /) -> None:
         # Text commands are owner tools reached by mention: every other message (the hot path)

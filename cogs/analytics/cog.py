@@ -75,11 +75,13 @@ class AnalyticsCog(commands.Cog, name="analytics"):
     async def cog_load(self) -> None:
         self.bot.timers.handler(MONTHLY, self.schedules.monthly_due)
         self.bot.timers.handler(WATCH, self.schedules.watch_due)
+        self.bot.add_message_hook(self.count_message)
         self._flusher = asyncio.create_task(self._flush_forever(), name="vigie-analytics-flush")
 
     async def cog_unload(self) -> None:
         self.bot.timers.remove_handler(MONTHLY)
         self.bot.timers.remove_handler(WATCH)
+        self.bot.remove_message_hook(self.count_message)
         # Stop the flusher between two flushes, never inside one: a write cancelled halfway
         # is rolled back and the batch it had drained would be lost.
         self._stopping.set()
@@ -157,8 +159,8 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         return lambda key, **fields: self.bot.i18n.t(locale, key, **fields)
 
     # -- collection (no awaited database call on these paths) ------------------------------------
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    def count_message(self, message: discord.Message) -> None:
+        """The message hook (core calls it inline for every message): counts only."""
         if message.guild is None or message.author.bot:
             return
         settings = self.guild_settings(message.guild)
