@@ -21,6 +21,8 @@ from cogs.games.views import ChoiceView
 
 log = logging.getLogger(__name__)
 
+_SILENT = discord.AllowedMentions.none()
+
 
 @dataclass
 class RunningGame:
@@ -114,13 +116,18 @@ class TriviaHost:
                         lambda i, q, c: self._on_choice(running, i, q, c),
                         rules.question_time + 5,
                     )
-                posted = await channel.send(text, view=view) if view else await channel.send(text)
+                # A list's own text (question, hint, answer) is a manager's upload or a Red
+                # list from anywhere: it pings nobody.
+                posted = await channel.send(text, view=view, allowed_mentions=_SILENT)
                 first_wait = (
                     rules.hint_after if rules.hint_after is not None else rules.question_time
                 )
                 answered = await self._wait(running, first_wait)
                 if not answered and rules.hint_after is not None and game.is_open:
-                    await channel.send(self._t(guild, "games.trivia.hint", hint=game.hint()))
+                    await channel.send(
+                        self._t(guild, "games.trivia.hint", hint=game.hint()),
+                        allowed_mentions=_SILENT,
+                    )
                     answered = await self._wait(running, rules.question_time - rules.hint_after)
                 if view is not None:
                     view.stop()
@@ -159,7 +166,7 @@ class TriviaHost:
             return
         game.time_up()
         key = "games.trivia.timeout_reveal" if game.rules.reveal_answer else "games.trivia.timeout"
-        await channel.send(self._t(guild, key, answer=answer))
+        await channel.send(self._t(guild, key, answer=answer), allowed_mentions=_SILENT)
 
     def _reward_answer(self, guild: discord.Guild, user_id: int, channel: Any) -> None:
         settings = self.games.settings(guild)

@@ -259,3 +259,23 @@ async def test_list_names_are_bounded_where_they_are_typed(tworld: Any) -> None:
     assert (await r.response(timeout=10)).content.startswith(
         w.t("games.trivia.board_title", scope="x" * 64)
     )
+
+
+async def test_a_list_s_own_text_pings_nobody(tworld: Any) -> None:
+    w = tworld
+    alice = w.member("alice")
+    quiz = f"Who is <@{alice.id}>, says @everyone?:\n- Alice\n"
+    r = await w.manager.slash("trivia upload", file=("pings.yaml", quiz.encode()))
+    await r.response(timeout=10)
+    r = await alice.slash("trivia start", in_channel="games", list="pings")
+    await r.response(timeout=10)
+    posted = await w.sb.wait_for_request(
+        "POST",
+        "/channels/{channel_id}/messages",
+        timeout=10,
+        where=lambda rec: "**Question" in (rec.json or {}).get("content", ""),
+    )
+    assert posted.json["allowed_mentions"]["parse"] == []
+    assert posted.json["allowed_mentions"].get("users", []) == []
+    r = await alice.slash("trivia stop", in_channel="games")
+    await r.response(timeout=10)
