@@ -7,6 +7,7 @@ Pure logic, no discord import, no await, no database. The cog turns a discord.Me
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,12 +15,13 @@ from typing import Any
 
 from . import content_checks
 from .actions import EMPTY_PLAN, ActionPlan, merge
-from .normalize import normalize, normalize_with_offsets
+from .normalize import digit_skeleton, normalize, normalize_with_offsets
 from .rules import Error, Rule, Scope, parse_rules
 from .triggers import RegexMatcher, WordMatcher, check_regex
 from .windows import Event, MemberWindows, duplicate_hit, mention_hit, rate_hit
 
 EXCERPT = 120  # characters of evidence kept from a message
+_DIGIT = re.compile("[0-9]").search
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +251,7 @@ class Engine:
             digest = hash(skeleton) if skeleton else 0
             event_row = Event(now, m.channel_id, m.message_id, digest, m.mentions)
             history = self.windows.record(m.guild_id, m.author_id, event_row)
-        word_hits = self._match_words(skeleton) if skeleton and self._match_words else _NONE
+        word_hits = self._word_hits(content, skeleton) if skeleton and self._match_words else _NONE
         regex_hits = _NONE
         if content and self._match_set is not None:
             # One RE2 pass over raw and skeleton together; candidates are confirmed alone.
@@ -286,6 +288,22 @@ class Engine:
         if not found:
             return CLEAN
         return self._verdict(found, content)
+
+    def _word_hits(self, content: str, skeleton: str) -> dict:
+        """Word hits, less those written only with digits: leetspeak reads "c0nn4rd" as a
+        word, but "room 455" and "8008" are numbers, not "ass" or "boob"."""
+        if _DIGIT(content) is None:
+            return self.words.match(skeleton)
+        marked: list[str] = []  # computed at the first candidate hit only
+
+        def keep(start: int, end: int) -> bool:
+            if not marked:
+                marked.append(digit_skeleton(content))
+            if len(marked[0]) != len(skeleton):
+                return True  # cannot align: keep every hit
+            return bool(marked[0][start:end].replace("0", "").replace(" ", ""))
+
+        return self.words.match(skeleton, keep)
 
     def _regex_hits(self, raw: str, skeleton: str) -> dict[int, str]:
         """Rule index -> matched text, for every rule whose regexes match raw or skeleton."""
@@ -372,7 +390,7 @@ class Engine:
         and history, with the part of the *original* text that matched."""
         facts = MessageFacts(0, 0, 0, text, time.time())
         skeleton, offsets = normalize_with_offsets(text)
-        word_hits = self.words.match(skeleton)
+        word_hits = self._word_hits(text, skeleton)
         regex_hits = self._regex_hits(text, skeleton) if self.regexes.size else {}
         out = []
         for i, rule in enumerate(self.rules):

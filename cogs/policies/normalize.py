@@ -18,7 +18,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "slow_normalize", "normalize_with_offsets", "fold_char", "is_word_char"]
+__all__ = [
+    "normalize",
+    "digit_skeleton",
+    "slow_normalize",
+    "normalize_with_offsets",
+    "fold_char",
+    "is_word_char",
+]
 
 # Leetspeak digits and symbols, mapped to the letter they stand for. "1", "l", "|" and "!"
 # all read as a vertical stroke, so they share one class ("i"): "k1ll" and "kill" meet.
@@ -183,6 +190,25 @@ def normalize(text: str) -> str:
             # 2,000-character adversarial message well under a millisecond.
             return slow_normalize(text)
     return b" ".join(raw.translate(_TABLE, _DELETE).split()).decode("ascii")
+
+
+# The same table with digits kept (as "0"), for digit_skeleton().
+_TABLE_DIGITS = bytes(48 if 48 <= i <= 57 else b for i, b in enumerate(_TABLE))
+_MARK = "\u0298"  # a letter that folds to itself and is in no French or English word
+
+
+def digit_skeleton(text: str) -> str:
+    """``normalize(text)`` with every ASCII digit left as ``"0"`` instead of a letter.
+
+    Aligned with ``normalize(text)`` character for character, so a match can tell a number
+    ("room 455") from leetspeak ("4ss"). The skeleton itself never contains a digit.
+    """
+    if text.isascii():
+        raw = text.encode("ascii").translate(_TABLE_DIGITS, _DELETE)
+        return b" ".join(raw.split()).decode("ascii")
+    for digit in "0123456789":  # ten C passes: quicker than str.translate with a dict
+        text = text.replace(digit, _MARK)
+    return normalize(text).replace(_MARK, "0")
 
 
 def slow_normalize(text: str) -> str:

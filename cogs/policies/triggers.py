@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -90,8 +90,11 @@ class WordMatcher:
                     continue
                 yield rule, start, end + 1, word
 
-    def match(self, text: str) -> dict[int, WordHit]:
-        """Longest acceptable hit per rule index (allow-listed occurrences skipped)."""
+    def match(
+        self, text: str, keep: Callable[[int, int], bool] | None = None
+    ) -> dict[int, WordHit]:
+        """Longest acceptable hit per rule index (allow-listed occurrences skipped, and those
+        ``keep(start, end)`` refuses)."""
         auto = self._auto
         if auto is None or not text:
             return _NO_HITS
@@ -102,6 +105,8 @@ class WordMatcher:
                 # Keep the longest match as the evidence ("c o n n a r d" over "c o n").
                 if hits[rule].end - hits[rule].start >= end - start:
                     continue
+            if keep is not None and not keep(start, end):
+                continue
             if self._allow is not None:
                 if allowed is None:
                     allowed = list(self._spans(self._allow, text))

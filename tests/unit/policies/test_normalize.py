@@ -5,7 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cogs.policies.normalize import normalize, normalize_with_offsets, slow_normalize
+from cogs.policies.normalize import (
+    digit_skeleton,
+    normalize,
+    normalize_with_offsets,
+    slow_normalize,
+)
 
 
 def test_leetspeak_and_case() -> None:
@@ -75,3 +80,18 @@ def test_offsets_version_agrees_and_is_idempotent(text: str) -> None:
     assert len(offsets) == len(skeleton)
     assert all(0 <= o < len(text) for o in offsets)
     assert normalize(skeleton) == skeleton
+
+
+def test_digit_skeleton_keeps_numbers() -> None:
+    assert normalize("room 455, 4ss") == "room ass ass"
+    assert digit_skeleton("room 455, 4ss") == "room 000 0ss"
+    assert digit_skeleton("salle n°455 — 😀 4ss") == "saiie n 000 0ss"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_digit_skeleton_aligns_with_normalize(text: str) -> None:
+    marked, skeleton = digit_skeleton(text), normalize(text)
+    assert len(marked) == len(skeleton)
+    assert "0" not in skeleton
+    assert all(m == s for m, s in zip(marked, skeleton, strict=True) if m != "0")

@@ -38,6 +38,10 @@ INNOCENT = [
     "Nazionale? no: nazism is banned but naziste... wait: Swaziland, Ganzi, Ionazi",
     "the cocktail arsenal analyst",
     "les conférences du congrès, la conversation continue",
+    # Numbers read as leetspeak would spell "ass", "cul", "tit", "con": they are numbers.
+    "room 455 please, il reste 455 places à 17h, score 7-1-7",
+    "appelle le 06 12 455 17 90, code postal 41500, prix 4,55 €",
+    "3 buts à 1, puis 4 5 5 au tirage et 8008 points",
 ]
 
 
@@ -83,6 +87,8 @@ def test_innocent_corpus_not_flagged(engine, text: str) -> None:
         ("quel con!", "con"),
         ("putes", "pute"),  # prefix wildcard
         ("motherfucker", "fuck"),  # inside wildcard
+        ("4ss", "ass"),  # a digit among letters is still leetspeak
+        ("room 455, sale @$$", "ass"),  # the number passes, the symbols do not
     ],
 )
 def test_evasions_caught(engine, text: str, matched: str) -> None:
