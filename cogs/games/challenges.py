@@ -74,6 +74,3 @@ class ProgressCounter:
     def touched(self, rows: list[tuple[int, str, str, int, int]]) -> set[tuple[int, str, str]]:
         """(guild, week, challenge) triples a batch changed: only those need a completion check."""
         return {(g, w, c) for g, w, c, _u, _n in rows}
-
-    def __len__(self) -> int:
-        return len(self._pending)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.db import Database, Store
+from bot.db import Store
 
 XP_UPSERT = (
     "INSERT INTO games_xp (guild_id, season, user_id, xp, messages, last_message_at)"
@@ -81,9 +81,6 @@ class ProgressRow:
 
 class GamesStore(Store):
     """XP, seasons, trivia lists and scores, challenge progress and streaks."""
-
-    def __init__(self, db: Database) -> None:
-        super().__init__(db)
 
     # -- XP -------------------------------------------------------------------------------
     async def write_xp(self, rows: Sequence[tuple[int, str, int, int, int, float]]) -> None:

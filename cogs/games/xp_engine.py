@@ -68,9 +68,6 @@ class XpEngine:
         self._season_cache.pop(guild_id, None)
         self._forget_thresholds(guild_id)
 
-    def settings(self, guild_id: int) -> GuildXp | None:
-        return self._settings.get(guild_id)
-
     def season(self, guild_id: int, now: float) -> str:
         """The current season id, recomputed at most once a minute per guild."""
         minute = int(now // 60)

@@ -198,7 +198,6 @@ class Flusher:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
-        self.flushes = 0
         self._stopping = False
 
     @contextlib.asynccontextmanager
@@ -224,7 +223,6 @@ class Flusher:
             finally:
                 if self._on_tick is not None:
                     await self._on_tick()
-            self.flushes += 1
             return written
 
     async def _run(self) -> None:

@@ -119,6 +119,10 @@ def test_progress_counter_batches_and_restores():
     counter.restore(rows)
     counter.bump(1, "w", "talk", 10)
     assert sorted(counter.take()) == [(1, "w", "quiz", 11, 1), (1, "w", "talk", 10, 4)]
+    counter.bump(1, "w", "talk", 10)
+    counter.bump(2, "w", "talk", 10)
+    counter.discard(1, 10)  # forgotten in guild 1 only
+    assert counter.take() == [(2, "w", "talk", 10, 1)]
 
 
 def test_csv_import_parsing():
