@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+DISCORD_EPOCH_MS = discord.utils.DISCORD_EPOCH
 FLUSH_SECONDS = 5.0
 SNAPSHOT_EVERY = 120  # flushes between two snapshots of every server's size (10 minutes)
 
@@ -171,9 +172,9 @@ class AnalyticsCog(commands.Cog, name="analytics"):
             or message.channel.id in settings.ignored
         ):
             return
-        self.collector.record_message(
-            message.guild.id, channel_id, message.author.id, message.created_at.timestamp()
-        )
+        # The snowflake holds the time: cheaper than building message.created_at.
+        sent_at = ((message.id >> 22) + DISCORD_EPOCH_MS) / 1000
+        self.collector.record_message(message.guild.id, channel_id, message.author.id, sent_at)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

@@ -7,6 +7,7 @@ counts and identifiers.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,8 +73,14 @@ def _hour(timestamp: float) -> int:
     return seconds - seconds % 3600
 
 
+@functools.lru_cache(maxsize=64)
+def _day_of_hour(hour: int) -> str:
+    return datetime.fromtimestamp(hour, UTC).date().isoformat()
+
+
 def _day(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
+    # Cached per hour: formatting a date costs more than all the counting of a message.
+    return _day_of_hour(_hour(timestamp))
 
 
 class ActivityCollector:
@@ -83,8 +90,9 @@ class ActivityCollector:
         self._batch = Batch()
 
     def record_message(self, guild_id: int, channel_id: int, user_id: int, at: float) -> None:
-        self._batch.messages[(guild_id, _hour(at), channel_id)] += 1
-        self._batch.active[(guild_id, _day(at), user_id)] += 1
+        hour = _hour(at)
+        self._batch.messages[(guild_id, hour, channel_id)] += 1
+        self._batch.active[(guild_id, _day_of_hour(hour), user_id)] += 1
 
     def record_reaction(self, guild_id: int, channel_id: int, at: float) -> None:
         self._batch.reactions[(guild_id, _hour(at), channel_id)] += 1
