@@ -53,9 +53,12 @@ class AlertsMixin:
             inline=False,
         )
         if message is not None:
+            # The member's words are escaped and kept out of the link: "[verify](https://x)"
+            # in a message must not become a link in the moderators' own alert.
+            content = discord.utils.escape_markdown(message.content[:200]) or "-"
             embed.add_field(
                 name=t(guild, "alert.message"),
-                value=f"[{message.content[:200] or '-'}]({message.jump_url})",
+                value=f"{content}\n{message.jump_url}"[:1024],
                 inline=False,
             )
         if refused:

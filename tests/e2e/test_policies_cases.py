@@ -66,6 +66,17 @@ async def test_alert_of_many_long_named_rules_fits_discord(world):
     assert len(title) == 256 and title.startswith(f"Rule “{names[0]}, {names[1]}")
 
 
+async def test_alert_shows_the_message_without_its_links_or_markdown(policed):
+    world = policed
+    bait = "connard [Mods: verify here](https://evil.example/login) **now**"
+    message = await world.member("alice").say("#general", bait)
+    alert = await world.sb.wait_for_message("#reports", where=lambda m: m.get("embeds"))
+    fields = {f["name"]: f["value"] for f in alert["embeds"][0]["fields"]}
+    text, jump = fields["Message"].split("\n")
+    assert text == "connard \\[Mods: verify here](https://evil.example/login) \\*\\*now\\*\\*"
+    assert jump.endswith(f"/{message.channel_id}/{message.id}")
+
+
 async def test_alert_buttons_refuse_members_and_survive_a_restart(policed):
     world = policed
     alice = world.member("alice")
