@@ -72,6 +72,7 @@ class WelcomeCog(commands.Cog, name="welcome"):
     # -- life cycle ------------------------------------------------------------------------------
     async def cog_load(self) -> None:
         self.bot.register_store(self.store)
+        self.bot.add_message_hook(self.note_first_message)
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.first_messages = self.bot.batch_writer(
             FIRST_MESSAGE_SQL, interval=1.0, name="welcome-first-message"
@@ -81,6 +82,7 @@ class WelcomeCog(commands.Cog, name="welcome"):
         self.bot.configs.add_guild_check(SECTION, self.check_roles)
 
     async def cog_unload(self) -> None:
+        self.bot.remove_message_hook(self.note_first_message)
         self.bot.configs.remove_guild_check(SECTION)
         for kind in self.gate_timers.handlers():
             self.bot.timers.remove_handler(kind)
@@ -215,9 +217,8 @@ class WelcomeCog(commands.Cog, name="welcome"):
             return
         await self.flow.left(member)
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        # Hot path: a set lookup, no awaited database call (the update is batched).
+    def note_first_message(self, message: discord.Message) -> None:
+        """The message hook: a set lookup, no awaited database call (the update is batched)."""
         guild = message.guild
         if guild is None or message.author.bot:
             return
