@@ -48,6 +48,9 @@ class GamesCog(commands.Cog, name="games"):
         self._open_seasons: dict[int, str] = {}
         self._loading = 0
         self._where: dict[tuple[int, int], Any] = {}
+        # Suggestions each member's vote already counted for, this week (memory only).
+        self._votes_week = ""
+        self._votes_counted: set[tuple[int, int, Any]] = set()
         # level_up(guild, up, where=None, member=None): announce, give the reward roles.
         self.level_up = LevelUps(bot, self.settings).level_up
 
@@ -169,10 +172,20 @@ class GamesCog(commands.Cog, name="games"):
         if guild is None or payload.get("vote") is None or payload.get("user_id") is None:
             return
         settings = self.settings(guild)
-        if settings is not None:
-            self.bump_challenges(
-                guild.id, settings, "suggestion_votes", int(payload["user_id"]), time.time()
-            )
+        if settings is None:
+            return
+        now = time.time()
+        user_id = int(payload["user_id"])
+        # One suggestion counts once a week per member: changing or withdrawing and casting
+        # the vote again must not farm the challenge.
+        week = week_id(datetime.fromtimestamp(now, UTC))
+        if self._votes_week != week:
+            self._votes_week, self._votes_counted = week, set()
+        vote = (guild.id, user_id, payload.get("suggestion_id"))
+        if vote in self._votes_counted:
+            return
+        self._votes_counted.add(vote)
+        self.bump_challenges(guild.id, settings, "suggestion_votes", user_id, now)
 
     @commands.Cog.listener()
     async def on_complaint_closed(self, ticket: Any) -> None:

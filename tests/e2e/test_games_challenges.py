@@ -179,3 +179,35 @@ async def test_a_challenge_level_up_does_not_hold_back_the_flush(make_world: Any
     assert loop.time() - started < 2.0  # not after the 3-second role call
     await w.sb.wait_for_request("PUT", route.split(" ", 1)[1], timeout=10)
     assert "Regular" in {w.guild.roles[r].name for r in w.guild.members[max_.id].roles}
+
+
+async def test_voting_again_on_one_suggestion_counts_once(world: Any) -> None:
+    w = world
+    await w.set_config(
+        CONFIG.replace(
+            "{id: vote, kind: suggestion_votes, target: 1,",
+            "{id: vote, kind: suggestion_votes, target: 2,",
+        )
+    )
+    games = w.bot.get_cog("games")
+    nina = w.member("nina")
+
+    def vote(suggestion: int, value: int | None) -> None:
+        payload = {"guild_id": w.guild.id, "suggestion_id": suggestion, "user_id": nina.id}
+        w.bot.dispatch("feedback_suggestion_vote", payload | {"vote": value})
+
+    vote(1, 1)
+    vote(1, None)  # withdrawn
+    vote(1, -1)  # cast again: still one suggestion
+    vote(1, 1)
+    week = week_id(datetime.now(UTC))
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:  # listeners run a moment after dispatch; the flush writes the count
+        await games.flusher.flush_now()
+        rows = await games.store.progress_of(w.guild.id, week, nina.id)
+        if rows or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.02)
+    assert [(p.challenge_id, p.progress, p.completed) for p in rows] == [("vote", 1, False)]
+    vote(2, 1)  # a second suggestion completes the challenge
+    assert await settled_xp(w, nina.id, 100) == 100
