@@ -133,7 +133,9 @@ async def _run() -> list[dict[str, Any]]:
             *(_Subject(f"Vigie + {f}", _vigie((f,), workdir)) for f in features),
         ]
         if len(features) > 1:
-            subjects.append(_Subject("Vigie + " + " + ".join(features), _vigie(tuple(features), workdir)))
+            subjects.append(
+                _Subject("Vigie + " + " + ".join(features), _vigie(tuple(features), workdir))
+            )
         try:
             # One client connected at a time: every session of the bot receives each message.
             for _ in range(ROUNDS):

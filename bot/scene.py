@@ -37,8 +37,17 @@ from bot.transcript import Transcript
 
 log = logging.getLogger(__name__)
 
-DEMO_CHANNELS = ["general", "welcome", "rules", "modlog", "reports", "feedback", "support",
-                 "games", "announcements"]
+DEMO_CHANNELS = [
+    "general",
+    "welcome",
+    "rules",
+    "modlog",
+    "reports",
+    "feedback",
+    "support",
+    "games",
+    "announcements",
+]
 DEMO_ROLES = ["Moderator", "Manager"]
 # The demo server's own document: who manages, who moderates, where the log goes.
 DEMO_CONFIG = """\
@@ -168,17 +177,23 @@ class Stage:
         """Print the transcript lines not printed yet, in time order."""
         self._collect()
         lines = self.transcript.render()
-        for line in lines[self._printed:]:
+        for line in lines[self._printed :]:
             print(line, file=self.out)
         self._printed = len(lines)
         self.out.flush()
 
     def _collect(self) -> None:
         # Requests are read from the sandbox's log; events arrive through the bus subscription.
-        for record in self.sb.requests[self._requests_seen:]:
+        for record in self.sb.requests[self._requests_seen :]:
             self.transcript.on_request(
-                record.method, record.route, record.json, record.status, record.params,
-                files=record.files, at=record.at, reason=record.reason,
+                record.method,
+                record.route,
+                record.json,
+                record.status,
+                record.params,
+                files=record.files,
+                at=record.at,
+                reason=record.reason,
             )
         self._requests_seen = len(self.sb.requests)
 
@@ -187,8 +202,9 @@ def build_demo(sb: Any) -> tuple[Any, Transcript]:
     """The demo guild, its people and a transcript wired to the sandbox's records."""
     guild = sb.create_guild("Vigie Demo", owner="olivia", channels=DEMO_CHANNELS, roles=DEMO_ROLES)
     sb.add_bot_to(guild)
-    transcript = Transcript(bot_id=sb.application.bot_user.id,
-                            resolve_channel=lambda ident: _channel_name(sb, ident))
+    transcript = Transcript(
+        bot_id=sb.application.bot_user.id, resolve_channel=lambda ident: _channel_name(sb, ident)
+    )
     for channel in guild.channels.values():
         transcript.names[channel.id] = f"#{channel.name}"
     for role in guild.roles.values():
@@ -209,7 +225,10 @@ def _channel_name(sb: Any, channel_id: int) -> str | None:
 
 
 async def play_scene(
-    *, out: TextIO = sys.stdout, database: str | None = None, keep_running: bool = False,
+    *,
+    out: TextIO = sys.stdout,
+    database: str | None = None,
+    keep_running: bool = False,
     config_dir: Path | None = None,
 ) -> int:
     """Run the whole scene; 0 when every part played, 1 when one failed (it is printed)."""
@@ -236,13 +255,20 @@ async def play_scene(
                 await running.wait_ready()
                 await bot.configs.set_document(guild.id, DEMO_CONFIG, guild.owner_id)
                 stage = Stage(
-                    sb, guild, bot, transcript,
+                    sb,
+                    guild,
+                    bot,
+                    transcript,
                     owner=sb.member("olivia", guild=guild),
                     manager=sb.member("maya", guild=guild, roles=["Manager"]),
                     moderator=sb.member("mo", guild=guild, roles=["Moderator"]),
                     out=out,
                 )
-                for name, actor in (("olivia", stage.owner), ("maya", stage.manager), ("mo", stage.moderator)):
+                for name, actor in (
+                    ("olivia", stage.owner),
+                    ("maya", stage.manager),
+                    ("mo", stage.moderator),
+                ):
                     transcript.users[actor.user.id] = name
                 stage.narrate(
                     f"Vigie is online in “{guild.name}” (owner olivia, manager maya, moderator mo)"
@@ -257,7 +283,9 @@ async def play_scene(
                         print(f"!! the {part} scene failed:", file=out)
                         print(traceback.format_exc(), file=out)
                     stage.flush()
-                stage.narrate("End of the scene" + (f": {failures} part(s) failed" if failures else ""))
+                stage.narrate(
+                    "End of the scene" + (f": {failures} part(s) failed" if failures else "")
+                )
                 if keep_running:
                     print("Still running (Ctrl-C to stop).", file=out)
                     await _until_interrupted(stage)
@@ -292,7 +320,9 @@ def main(argv: Any = None) -> int:
         prog="python -m bot sandbox",
         description="Run the local Discord and Vigie in one process and play the demo scene.",
     )
-    parser.add_argument("--keep-running", action="store_true", help="leave the sandbox and Vigie up")
+    parser.add_argument(
+        "--keep-running", action="store_true", help="leave the sandbox and Vigie up"
+    )
     parser.add_argument("--database", help="SQLite file to use (default: a temporary one)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

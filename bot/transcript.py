@@ -49,7 +49,11 @@ def _label_of(components: list[dict[str, Any]], custom_id: str) -> str | None:
     for row in components:
         for item in row.get("components") or [row]:
             if item.get("custom_id") == custom_id:
-                return item.get("label") or item.get("placeholder") or (item.get("emoji") or {}).get("name")
+                return (
+                    item.get("label")
+                    or item.get("placeholder")
+                    or (item.get("emoji") or {}).get("name")
+                )
     return None
 
 
@@ -77,10 +81,16 @@ def describe_message(body: dict[str, Any] | None, files: list[Any] | None = None
         parts.append(_short(body["content"]))
     for embed in body.get("embeds") or []:
         title = embed.get("title") or embed.get("description", "")[:60] or "embed"
-        fields = ", ".join(f"{f.get('name')}: {f.get('value')}" for f in embed.get("fields", [])[:6])
-        parts.append(f"[embed: {_short(title, 80)}]" + (f" {_short(fields, 200)}" if fields else ""))
-    names = [str(f[0]) if isinstance(f, tuple | list) else str(getattr(f, "filename", f))
-             for f in files or []]
+        fields = ", ".join(
+            f"{f.get('name')}: {f.get('value')}" for f in embed.get("fields", [])[:6]
+        )
+        parts.append(
+            f"[embed: {_short(title, 80)}]" + (f" {_short(fields, 200)}" if fields else "")
+        )
+    names = [
+        str(f[0]) if isinstance(f, tuple | list) else str(getattr(f, "filename", f))
+        for f in files or []
+    ]
     names += [a.get("filename", "") for a in body.get("attachments") or [] if a.get("filename")]
     for name in dict.fromkeys(n for n in names if n):
         parts.append(f"[file: {name}]")
@@ -142,7 +152,9 @@ class Transcript:
             self._add(at, line)
 
     def describe_event(self, name: str, data: dict[str, Any]) -> str | None:
-        author = data.get("author") or (data.get("member") or {}).get("user") or data.get("user") or {}
+        author = (
+            data.get("author") or (data.get("member") or {}).get("user") or data.get("user") or {}
+        )
         who = author.get("username") or self.user(author.get("id"))
         if author.get("id") is not None:
             self.users.setdefault(int(author["id"]), who)
@@ -182,7 +194,9 @@ class Transcript:
             components = (data.get("message") or {}).get("components") or []
             label = _label_of(components, custom_id)
             if body.get("values") is not None:
-                return f"  {who} chose {', '.join(map(str, body['values']))} in {label or custom_id}"
+                return (
+                    f"  {who} chose {', '.join(map(str, body['values']))} in {label or custom_id}"
+                )
             return f"  {who} pressed [{label}]" if label else f"  {who} pressed {custom_id}"
         if kind == 5:
             values = [f"{cid}={_short(value, 60)!r}" for cid, value in _modal_values(body)]
@@ -205,23 +219,41 @@ class Transcript:
         return _short(str(value), 80)
 
     # -- Vigie (REST requests) ------------------------------------------------------------
-    def on_request(self, method: str, route: str, body: Any, status: int, params: dict[str, str],
-                   files: list[Any] | None = None, at: float | None = None,
-                   reason: str | None = None) -> None:
+    def on_request(
+        self,
+        method: str,
+        route: str,
+        body: Any,
+        status: int,
+        params: dict[str, str],
+        files: list[Any] | None = None,
+        at: float | None = None,
+        reason: str | None = None,
+    ) -> None:
         at = time.time() if at is None else at
         line = self.describe_request(method, route, body, params, files, reason)
         if line:
             suffix = "" if 200 <= status < 300 else f"  -> refused by Discord ({status})"
             self._add(at, f"  Vigie {_indent(line)}{suffix}")
 
-    def describe_request(self, method: str, route: str, body: Any, params: dict[str, str],
-                         files: list[Any] | None, reason: str | None) -> str | None:
+    def describe_request(
+        self,
+        method: str,
+        route: str,
+        body: Any,
+        params: dict[str, str],
+        files: list[Any] | None,
+        reason: str | None,
+    ) -> str | None:
         raw, body = body, (body if isinstance(body, dict) else {})
         why = f" (reason: {reason})" if reason else ""
         member = self.user(params.get("user_id"), "a member")
         if method == "POST" and route == "/channels/{channel_id}/messages":
             return f"in {self.channel(params.get('channel_id'))}: {describe_message(body, files)}"
-        if method == "POST" and route == "/interactions/{interaction_id}/{interaction_token}/callback":
+        if (
+            method == "POST"
+            and route == "/interactions/{interaction_id}/{interaction_token}/callback"
+        ):
             kind = body.get("type")
             data = body.get("data") or {}
             if kind == 9:
@@ -254,7 +286,11 @@ class Transcript:
         if method == "PATCH" and route == "/guilds/{guild_id}/members/{user_id}":
             if "communication_disabled_until" in body:
                 until = body["communication_disabled_until"]
-                return f"timed out {member} until {until}{why}" if until else f"lifted the timeout of {member}{why}"
+                return (
+                    f"timed out {member} until {until}{why}"
+                    if until
+                    else f"lifted the timeout of {member}{why}"
+                )
             if "roles" in body:
                 names = [self.roles.get(int(r), str(r)) for r in body["roles"]]
                 return f"set the roles of {member}: {', '.join(names) or 'none'}{why}"
@@ -266,7 +302,11 @@ class Transcript:
             return f"{verb} {member}{why}"
         if method == "POST" and route.startswith("/channels/{channel_id}/") and "threads" in route:
             return f"opened the thread “{body.get('name', '')}” in {self.channel(params.get('channel_id'))}"
-        if method == "PUT" and route.startswith("/channels/{channel_id}/messages/") and "reactions" in route:
+        if (
+            method == "PUT"
+            and route.startswith("/channels/{channel_id}/messages/")
+            and "reactions" in route
+        ):
             return f"reacted {params.get('emoji', '')}"
         if method == "PUT" and route == "/applications/{application_id}/guilds/{guild_id}/commands":
             return f"registered {len(raw) if isinstance(raw, list) else '?'} slash commands"

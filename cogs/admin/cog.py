@@ -208,7 +208,9 @@ class AdminCog(commands.Cog, name="admin"):
                 content=self.t(click, "admin.import_applied", version=version.version), view=None
             )
             await self._audit(
-                click.guild, "admin.modlog_imported", user=click.user.mention,
+                click.guild,
+                "admin.modlog_imported",
+                user=click.user.mention,
                 version=version.version,
             )
 
@@ -240,12 +242,18 @@ class AdminCog(commands.Cog, name="admin"):
             )
             return
         await interaction.response.send_message(
-            self.t(interaction, "admin.set_done", setting=key, value=value, version=version.version),
+            self.t(
+                interaction, "admin.set_done", setting=key, value=value, version=version.version
+            ),
             ephemeral=True,
         )
         await self._audit(
-            interaction.guild, "admin.modlog_set", user=interaction.user.mention, setting=key,
-            value=value, version=version.version,
+            interaction.guild,
+            "admin.modlog_set",
+            user=interaction.user.mention,
+            setting=key,
+            value=value,
+            version=version.version,
         )
 
     @config.command(name="rollback")
@@ -268,7 +276,9 @@ class AdminCog(commands.Cog, name="admin"):
             ephemeral=True,
         )
         await self._audit(
-            interaction.guild, "admin.modlog_rollback", user=interaction.user.mention,
+            interaction.guild,
+            "admin.modlog_rollback",
+            user=interaction.user.mention,
             version=new.version,
         )
 
@@ -285,9 +295,13 @@ class AdminCog(commands.Cog, name="admin"):
             return
         versions.sort(key=lambda v: v.version, reverse=True)
         lines = [
-            self.t(interaction, "admin.versions_line", version=v.version,
-                   author=f"<@{v.author_id}>" if v.author_id else "-",
-                   at=_timestamp(v.created_at))
+            self.t(
+                interaction,
+                "admin.versions_line",
+                version=v.version,
+                author=f"<@{v.author_id}>" if v.author_id else "-",
+                at=_timestamp(v.created_at),
+            )
             for v in versions
         ]
         await interaction.response.send_message(

@@ -92,15 +92,19 @@ class PrivacyCog(commands.Cog, name="privacy"):
         async def erase(click: discord.Interaction) -> None:
             removed = await self.forget(guild_id, member.id)
             await click.response.edit_message(
-                content=self.t(click, "admin.privacy_forgotten", member=member.mention,
-                               count=removed),
+                content=self.t(
+                    click, "admin.privacy_forgotten", member=member.mention, count=removed
+                ),
                 view=None,
             )
             if click.guild is not None:
                 # Who asked and how much, never what: the data is gone on purpose.
                 await self.bot.modlog.write(
-                    click.guild, "admin.modlog_forgot", user=click.user.mention,
-                    member=f"{member} ({member.id})", count=removed,
+                    click.guild,
+                    "admin.modlog_forgot",
+                    user=click.user.mention,
+                    member=f"{member} ({member.id})",
+                    count=removed,
                 )
 
         view = ConfirmView(

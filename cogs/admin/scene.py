@@ -14,7 +14,9 @@ async def play(stage: Any) -> None:
     stage.narrate("A manager checks Vigie's configuration and changes the time zone")
     reply = await stage.manager.slash("config show", guild=stage.guild, section="roles")
     await reply.response(timeout=5)
-    reply = await stage.manager.slash("config set", guild=stage.guild, key="timezone", value="Europe/Paris")
+    reply = await stage.manager.slash(
+        "config set", guild=stage.guild, key="timezone", value="Europe/Paris"
+    )
     await reply.response(timeout=5)
     reply = await stage.manager.slash("admin status", guild=stage.guild)
     await reply.response(timeout=5)

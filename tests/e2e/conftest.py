@@ -62,8 +62,17 @@ import yaml
 from sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parents[2]
-CHANNELS = ["general", "modlog", "reports", "welcome", "rules", "feedback", "support", "games",
-            "announcements"]
+CHANNELS = [
+    "general",
+    "modlog",
+    "reports",
+    "welcome",
+    "rules",
+    "feedback",
+    "support",
+    "games",
+    "announcements",
+]
 ROLES = ["Moderator", "Manager"]
 READY_TIMEOUT = 10.0
 # libyaml when present: the pure-Python parser costs ~0.1 s per world on a busy machine.
@@ -172,8 +181,9 @@ class World:
         self.bot = self._running.bot
         try:
             await self._running.wait_ready(READY_TIMEOUT)
-            await self.sb.wait_for_request("PUT", SYNC_ROUTE, timeout=READY_TIMEOUT,
-                                           where=synced, count=syncs_before + 1)
+            await self.sb.wait_for_request(
+                "PUT", SYNC_ROUTE, timeout=READY_TIMEOUT, where=synced, count=syncs_before + 1
+            )
         except BaseException:
             await self.stop()
             raise

@@ -46,7 +46,9 @@ async def test_form_stores_entry_thanks_member_and_posts_to_inbox(world):
     assert str(alice.id) in str(posted["embeds"][0])
     # the rating reaches the analytics report (a value, never the author)
     r = await world.manager.slash("stats summary", period="7d")
-    fields = {f["name"]: f["value"] for f in (await r.followups(1, timeout=30))[0].embeds[0]["fields"]}
+    fields = {
+        f["name"]: f["value"] for f in (await r.followups(1, timeout=30))[0].embeds[0]["fields"]
+    }
     assert "Feedback rating (1-5): **4.0**" in fields["Community health"]
 
 

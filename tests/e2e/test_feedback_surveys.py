@@ -84,7 +84,9 @@ async def test_survey_chains_modals_and_stores_one_answer(world):
     assert (await again.response()).content == world.t("feedback.survey.already")
     # both NPS answers (9 and 10) are promoters: the analytics report shows an NPS of 100
     r = await world.manager.slash("stats summary", period="7d")
-    fields = {f["name"]: f["value"] for f in (await r.followups(1, timeout=30))[0].embeds[0]["fields"]}
+    fields = {
+        f["name"]: f["value"] for f in (await r.followups(1, timeout=30))[0].embeds[0]["fields"]
+    }
     assert "NPS: **100.0**" in fields["Community health"]
 
 

@@ -40,7 +40,9 @@ async def test_show_and_export(world):
     assert effective["roles"]["managers"] == ["Manager"] and "admin" in effective
     assert effective == world.bot.configs.get(world.guild.id).raw
     reply = await _reply(world.manager, "config show", section="nope")
-    assert reply.content.startswith(world.t("admin.show_unknown_section", section="nope", known="")[:30])
+    assert reply.content.startswith(
+        world.t("admin.show_unknown_section", section="nope", known="")[:30]
+    )
     # Export gives the guild's own document (not the defaults) as a YAML file.
     await world.set_config("locale: fr\n")
     reply = await _reply(world.manager, "config export")
@@ -70,7 +72,9 @@ async def test_import_valid_shows_a_diff_and_applies_a_new_version_on_confirm(wo
     await world.set_config("locale: en\n")
     # Cancel first: nothing changes.
     r, _ = await _ask(world.manager, "config import", document=("new.yaml", b"locale: fr\n"))
-    update = await (await world.manager.click(r, world.t("admin.button_cancel"))).response(timeout=5)
+    update = await (await world.manager.click(r, world.t("admin.button_cancel"))).response(
+        timeout=5
+    )
     assert update.content == world.t("admin.cancelled")
     assert world.bot.configs.get(world.guild.id).version == 1
     # A diff that went stale (someone changed the config meanwhile) is not applied.
@@ -123,7 +127,9 @@ async def test_set_changes_one_key_as_a_new_version(world):
     # The change is written to the mod log.
     modlog = world.guild.channel("modlog")
     await world.sb.wait_for_request(
-        "POST", "/channels/{channel_id}/messages", where=lambda r: r.params.get("channel_id") == str(modlog.id)
+        "POST",
+        "/channels/{channel_id}/messages",
+        where=lambda r: r.params.get("channel_id") == str(modlog.id),
     )
     await _reply(world.manager, "config set", key="locale", value="en")
     reply = await _reply(world.manager, "config versions")
@@ -166,7 +172,10 @@ async def test_a_file_managed_guild_is_read_only_from_discord(world):
     await world.bot.configs.load(world.guild.id)
     managed = world.t("config.file_managed", locale="fr", path=f"config/guilds/{path.name}")
     reply = await _reply(world.manager, "config show", section="locale")
-    assert world.t("admin.show_file_managed", locale="fr", path=f"config/guilds/{path.name}") in reply.content
+    assert (
+        world.t("admin.show_file_managed", locale="fr", path=f"config/guilds/{path.name}")
+        in reply.content
+    )
     reply = await _reply(world.manager, "config set", key="locale", value="en")
     assert reply.content == managed
     reply = await _reply(world.manager, "config import", document=("x.yaml", b"locale: en\n"))

@@ -142,7 +142,9 @@ async def test_privacy_forget_after_real_activity_leaves_what_a_stranger_has(wor
     alice = await world.sb.join("alice", guild=world.guild)
     for n in range(3):
         await alice.say("#general", f"hello everyone, message {n}")
-    await world.sb.wait_for_message("general", author=alice.user, where=lambda m: m["content"].endswith("2"))
+    await world.sb.wait_for_message(
+        "general", author=alice.user, where=lambda m: m["content"].endswith("2")
+    )
     # A restart flushes what the features batch in memory.
     await world.restart()
     privacy = world.bot.privacy
@@ -152,13 +154,17 @@ async def test_privacy_forget_after_real_activity_leaves_what_a_stranger_has(wor
     nothing = _normalized(blank, stranger.id)
     assert _normalized(before, alice.id) != nothing, "the activity left no data to forget"
     holding = sorted(
-        name for name, part in before["data"].items()
-        if _normalized({"p": part}, alice.id) != _normalized({"p": blank["data"].get(name)}, stranger.id)
+        name
+        for name, part in before["data"].items()
+        if _normalized({"p": part}, alice.id)
+        != _normalized({"p": blank["data"].get(name)}, stranger.id)
     )
     print("stores holding alice's data before forget:", ", ".join(holding))
     r = await world.manager.slash("privacy forget", member=alice)
     await r.response(timeout=5)
     done = await (await world.manager.click(r, world.t("admin.button_forget"))).response(timeout=5)
-    assert done.content.startswith(world.t("admin.privacy_forgotten", member=alice.mention, count=0)[:5])
+    assert done.content.startswith(
+        world.t("admin.privacy_forgotten", member=alice.mention, count=0)[:5]
+    )
     after = await privacy.export_user(world.guild.id, alice.id)
     assert _normalized(after, alice.id) == nothing, after["data"]

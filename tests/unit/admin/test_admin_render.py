@@ -12,8 +12,12 @@ from cogs.admin import render
 
 
 def test_unified_diff_shows_changed_lines_only():
-    diff = render.unified_diff("locale: en\ntimezone: UTC\n", "locale: fr\ntimezone: UTC\n",
-                               old_name="current", new_name="new.yaml")
+    diff = render.unified_diff(
+        "locale: en\ntimezone: UTC\n",
+        "locale: fr\ntimezone: UTC\n",
+        old_name="current",
+        new_name="new.yaml",
+    )
     assert "-locale: en" in diff and "+locale: fr" in diff
     assert "--- current" in diff and "+++ new.yaml" in diff
     assert render.unified_diff("a: 1\n", "a: 1\n", old_name="x", new_name="y") == ""
@@ -26,8 +30,10 @@ def test_semantic_equal_ignores_comments_and_layout():
     assert not render.semantic_equal("a: 1\n", "a: [\n")
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=5000),
-       st.integers(min_value=10, max_value=300))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=5000),
+    st.integers(min_value=10, max_value=300),
+)
 def test_paginate_never_exceeds_the_limit_and_keeps_every_character(text, limit):
     pages = render.paginate(text, limit)
     assert pages and all(len(page) <= limit for page in pages)
