@@ -163,6 +163,13 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
             self._check_message(after, "edit")
 
     @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        # A message no longer in the cache (older, or from before a restart) reaches only this
+        # listener: without it, editing an old message into an insult would go unseen.
+        if payload.cached_message is None and payload.data.get("edited_timestamp"):
+            self._check_message(payload.message, "edit")
+
+    @commands.Cog.listener()
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         if before.nick != after.nick and after.nick:
             self.check_name(after, after.nick)

@@ -77,6 +77,20 @@ async def test_alert_shows_the_message_without_its_links_or_markdown(policed):
     assert jump.endswith(f"/{message.channel_id}/{message.id}")
 
 
+async def test_edit_of_a_message_from_before_a_restart_is_checked(policed):
+    world = policed
+    carl = world.member("carl")
+    message = await carl.say("#general", "bonjour")
+    await world.restart()  # the new process has no cache: only the raw edit event arrives
+    await carl.edit(message, "bonjour connard")
+    await world.sb.wait_for_request(
+        "DELETE", "/channels/{channel_id}/messages/{message_id}",
+        where=lambda r: str(message.id) in r.path,
+    )  # fmt: skip
+    alert = await world.sb.wait_for_message("#reports", where=lambda m: m.get("embeds"))
+    assert alert["embeds"][0]["title"] == "Rule “insults” (case #1)"
+
+
 async def test_alert_buttons_refuse_members_and_survive_a_restart(policed):
     world = policed
     alice = world.member("alice")
