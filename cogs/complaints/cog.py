@@ -59,12 +59,14 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
 
     async def cog_load(self) -> None:
         self.bot.register_store(self.store)
+        self.bot.add_message_hook(self.watch_message)
         self.bot.timers.handler(TIMER_KIND, self.desk.on_deadline)
         self.bot.add_dynamic_items(TicketButton, RateButton)
         await self.desk.warm()
 
     async def cog_unload(self) -> None:
         # The bot unloads cogs as it closes, before the database: nothing spawned is lost.
+        self.bot.remove_message_hook(self.watch_message)
         await self.desk.drain()
         self.bot.timers.remove_handler(TIMER_KIND)
         self.bot.remove_dynamic_items(TicketButton, RateButton)

@@ -32,9 +32,8 @@ class TicketListeners:
     bot: Any
     desk: Any
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        # Hot path: one dict lookup for every message; no awaited database call.
+    def watch_message(self, message: discord.Message) -> None:
+        """The message hook: one dict lookup for every message; no awaited database call."""
         watched = self.desk.watched.get(message.channel.id)
         if watched is None or message.author.bot:
             return
