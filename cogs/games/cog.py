@@ -48,9 +48,9 @@ class GamesCog(commands.Cog, name="games"):
         self._open_seasons: dict[int, str] = {}
         self._loading = 0
         self._where: dict[tuple[int, int], Any] = {}
-        # Suggestions each member's vote already counted for, this week (memory only).
-        self._votes_week = ""
-        self._votes_counted: set[tuple[int, int, Any]] = set()
+        # Suggestions and tickets already counted toward a challenge this week (memory only).
+        self._counted_week = ""
+        self._counted: set[tuple[str, int, int, Any]] = set()
         # level_up(guild, up, where=None, member=None): announce, give the reward roles.
         self.level_up = LevelUps(bot, self.settings).level_up
 
@@ -174,18 +174,10 @@ class GamesCog(commands.Cog, name="games"):
         settings = self.settings(guild)
         if settings is None:
             return
-        now = time.time()
         user_id = int(payload["user_id"])
-        # One suggestion counts once a week per member: changing or withdrawing and casting
-        # the vote again must not farm the challenge.
-        week = week_id(datetime.fromtimestamp(now, UTC))
-        if self._votes_week != week:
-            self._votes_week, self._votes_counted = week, set()
-        vote = (guild.id, user_id, payload.get("suggestion_id"))
-        if vote in self._votes_counted:
-            return
-        self._votes_counted.add(vote)
-        self.bump_challenges(guild.id, settings, "suggestion_votes", user_id, now)
+        self._bump_once(
+            guild.id, settings, "suggestion_votes", user_id, payload.get("suggestion_id")
+        )
 
     @commands.Cog.listener()
     async def on_complaint_closed(self, ticket: Any) -> None:
@@ -195,7 +187,25 @@ class GamesCog(commands.Cog, name="games"):
             return
         settings = self.settings(guild)
         if settings is not None:
-            self.bump_challenges(guild.id, settings, "ticket_help", int(helper), time.time())
+            self._bump_once(
+                guild.id, settings, "ticket_help", int(helper), getattr(ticket, "id", None)
+            )
+
+    def _bump_once(
+        self, guild_id: int, settings: GamesSettings, kind: str, user_id: int, thing: Any
+    ) -> None:
+        """Count ``thing`` (a suggestion, a ticket) once a week per member: a vote changed,
+        or withdrawn and cast again, a ticket closed again after a reopening, must not farm
+        the challenge. Remembered in memory: a restart forgets this week's list."""
+        now = time.time()
+        week = week_id(datetime.fromtimestamp(now, UTC))
+        if self._counted_week != week:
+            self._counted_week, self._counted = week, set()
+        key = (kind, guild_id, user_id, thing)
+        if thing is not None and key in self._counted:
+            return
+        self._counted.add(key)
+        self.bump_challenges(guild_id, settings, kind, user_id, now)
 
     # -- background work: loads, the tick ---------------------------------------------------
     def _request_load(self, guild_id: int, season: str) -> None:

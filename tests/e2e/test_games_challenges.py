@@ -28,6 +28,19 @@ games:
 """
 
 
+async def progress_when_written(w: Any, user_id: int, week: str) -> list[Any]:
+    """Flush until the member has challenge progress stored (listeners run a moment after a
+    dispatch), or 10 seconds pass; returns their rows."""
+    games = w.bot.get_cog("games")
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        await games.flusher.flush_now()
+        rows = await games.store.progress_of(w.guild.id, week, user_id)
+        if rows or asyncio.get_running_loop().time() > deadline:
+            return rows
+        await asyncio.sleep(0.02)
+
+
 def xp_of(w: Any, user_id: int) -> int:
     with sqlite3.connect(w.db_path) as db:
         row = db.execute(
@@ -110,17 +123,21 @@ async def test_ticket_help_counts_for_the_member_who_claimed_the_ticket(world: A
         )
     )
     helper, asker = w.member("helper"), w.member("asker")
-    games = w.bot.get_cog("games")
 
-    def closed(claimant_id: Any) -> Any:
-        # complaints dispatches its Ticket; games reads guild_id and claimant_id only.
-        return SimpleNamespace(guild_id=w.guild.id, claimant_id=claimant_id, user_id=asker.id)
+    def closed(claimant_id: Any, ticket_id: int) -> Any:
+        # complaints dispatches its Ticket; games reads guild_id, id and claimant_id only.
+        return SimpleNamespace(
+            guild_id=w.guild.id, id=ticket_id, claimant_id=claimant_id, user_id=asker.id
+        )
 
-    w.bot.dispatch("complaint_closed", closed(helper.id))
-    w.bot.dispatch("complaint_closed", closed(None))  # nobody claimed it: nobody helped
-    await games.flusher.flush_now()
+    w.bot.dispatch("complaint_closed", closed(helper.id, 1))
+    w.bot.dispatch("complaint_closed", closed(helper.id, 1))  # reopened, closed again: once
+    w.bot.dispatch("complaint_closed", closed(None, 2))  # nobody claimed it: nobody helped
+    week = week_id(datetime.now(UTC))
+    rows = await progress_when_written(w, helper.id, week)
+    assert [(p.challenge_id, p.progress, p.completed) for p in rows] == [("help", 1, False)]
     assert xp_of(w, helper.id) == 0 and xp_of(w, asker.id) == 0  # 1 of 2: not yet
-    w.bot.dispatch("complaint_closed", closed(helper.id))
+    w.bot.dispatch("complaint_closed", closed(helper.id, 3))
     assert await settled_xp(w, helper.id, 300) == 300
     r = await helper.slash("challenges")
     reply = (await r.response(timeout=10)).content
@@ -189,7 +206,6 @@ async def test_voting_again_on_one_suggestion_counts_once(world: Any) -> None:
             "{id: vote, kind: suggestion_votes, target: 2,",
         )
     )
-    games = w.bot.get_cog("games")
     nina = w.member("nina")
 
     def vote(suggestion: int, value: int | None) -> None:
@@ -200,14 +216,7 @@ async def test_voting_again_on_one_suggestion_counts_once(world: Any) -> None:
     vote(1, None)  # withdrawn
     vote(1, -1)  # cast again: still one suggestion
     vote(1, 1)
-    week = week_id(datetime.now(UTC))
-    deadline = asyncio.get_running_loop().time() + 10
-    while True:  # listeners run a moment after dispatch; the flush writes the count
-        await games.flusher.flush_now()
-        rows = await games.store.progress_of(w.guild.id, week, nina.id)
-        if rows or asyncio.get_running_loop().time() > deadline:
-            break
-        await asyncio.sleep(0.02)
+    rows = await progress_when_written(w, nina.id, week_id(datetime.now(UTC)))
     assert [(p.challenge_id, p.progress, p.completed) for p in rows] == [("vote", 1, False)]
     vote(2, 1)  # a second suggestion completes the challenge
     assert await settled_xp(w, nina.id, 100) == 100
