@@ -68,8 +68,10 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
     async def cog_load(self) -> None:
         self.bot.timers.handler(UNBAN_TIMER, self._on_unban_timer)
         self.bot.add_dynamic_items(AlertButton)
+        self.bot.add_message_hook(self.check_message)
 
     async def cog_unload(self) -> None:
+        self.bot.remove_message_hook(self.check_message)
         self.bot.timers.remove_handler(UNBAN_TIMER)
         self.bot.remove_dynamic_items(AlertButton)
         await self.deleter.close()
@@ -153,8 +155,9 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
             self.spawn(self._wave_alert(message, len(found)), f"policies-wave-{message.id}")
         return found
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    def check_message(self, message: discord.Message) -> None:
+        """The message hook: every message meets the rules inline (memory only; enforcing a
+        verdict is spawned as a task)."""
         self._check_message(message, "message")
 
     @commands.Cog.listener()
