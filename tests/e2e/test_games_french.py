@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from tests.e2e.test_games_trivia import time_up_now
 from tests.e2e.test_games_xp import settled_xp
 
 CONFIG = """\
@@ -83,6 +84,7 @@ async def test_a_french_game_stops_when_nobody_answers(world: Any) -> None:
         "games", timeout=10, where=lambda m: m["content"].startswith("💡")
     )
     assert hint["content"] == "💡 Indice : L \\_ \\_ \\_"
+    time_up_now(w, "games")
     late = await w.sb.wait_for_message(
         "games", timeout=10, where=lambda m: m["content"].startswith("⏰")
     )
