@@ -217,6 +217,9 @@ class GamesCog(commands.Cog, name="games"):
             async with self.flusher.paused():
                 stored = await self.store.season_totals(guild_id, season)
                 ups = self.engine.loaded(guild_id, season, stored)
+        except Exception:
+            self.engine.load_failed(guild_id, season)
+            raise
         finally:
             self._loading -= 1
         where = self._where

@@ -148,6 +148,10 @@ class XpEngine:
         ups = [self._level_up(settings, c) for c in credits]
         return [u for u in ups if u is not None]
 
+    def load_failed(self, guild_id: int, season: str) -> None:
+        """Reading the totals failed: the next XP asks again (else the guild would never load)."""
+        self._requested.discard((guild_id, season))
+
     def reset_loads(self, guild_id: int) -> None:
         """Forget totals so they are read again (XP reset, import, season rollover)."""
         self.ledger.unload(guild_id)

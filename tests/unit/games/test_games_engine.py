@@ -48,6 +48,19 @@ def test_load_is_requested_once_and_level_ups_during_the_load_are_not_lost():
     assert ups == [LevelUp(1, 10, "all", 1, 2, 300)]
 
 
+def test_a_failed_load_is_asked_again_by_the_next_xp():
+    requests: list = []
+    e = engine(requests)
+    e.on_message(1, 10, 100, [], "a", 1, now=0.0)
+    e.on_message(1, 11, 100, [], "b", 2, now=0.0)
+    assert requests == [(1, "all")]  # one load in flight for the guild's season
+    e.load_failed(1, "all")  # the database did not answer
+    e.on_message(1, 12, 100, [], "c", 3, now=0.0)
+    assert requests == [(1, "all"), (1, "all")]
+    ups = e.loaded(1, "all", [(10, 60)])  # nothing pending was lost meanwhile
+    assert [(u.user_id, u.total_xp) for u in ups] == [(10, 110)]
+
+
 def test_removed_message_loses_its_xp_and_reopens_the_cooldown():
     e = engine()
     e.loaded(1, "all", [])
