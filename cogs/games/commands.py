@@ -140,7 +140,10 @@ class LevelCommands(commands.Cog, name="games_levels"):
     @app_commands.guild_only()
     @app_commands.describe(season="A past season to show (default: the current one)")
     async def leaderboard(
-        self, interaction: discord.Interaction, season: str | None = None
+        self,
+        interaction: discord.Interaction,
+        # Season ids are short ("all", "2026-11", "s0003"); the text is echoed in the reply.
+        season: app_commands.Range[str, 1, 16] | None = None,
     ) -> None:
         """The XP leaderboard of the server, ten members a page (everyone)."""
         self._settings(interaction)

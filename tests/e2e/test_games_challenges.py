@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from cogs.games.challenges import previous_week, week_id
 from cogs.welcome.scene import add_role
 from tests.e2e.test_games_xp import settled_xp, wait_gate
@@ -220,3 +222,15 @@ async def test_voting_again_on_one_suggestion_counts_once(world: Any) -> None:
     assert [(p.challenge_id, p.progress, p.completed) for p in rows] == [("vote", 1, False)]
     vote(2, 1)  # a second suggestion completes the challenge
     assert await settled_xp(w, nina.id, 100) == 100
+
+
+async def test_an_unknown_season_is_refused_and_season_names_are_bounded(world: Any) -> None:
+    w = world
+    await w.set_config(CONFIG)
+    viewer = w.member("viewer")
+    r = await viewer.slash("leaderboard", season="1999-01")
+    reply = await r.response(timeout=10)
+    assert reply.ephemeral
+    assert reply.content == w.t("games.leaderboard.unknown_season", season="1999-01")
+    with pytest.raises(ValueError, match="max_length=16"):
+        await viewer.slash("leaderboard", season="x" * 1990)
