@@ -57,9 +57,11 @@ class GamesCog(commands.Cog, name="games"):
     # -- life cycle -----------------------------------------------------------------------
     async def cog_load(self) -> None:
         self.bot.register_store(_MemberData(self))
+        self.bot.add_message_hook(self.earn_xp)
         self.flusher.start()
 
     async def cog_unload(self) -> None:
+        self.bot.remove_message_hook(self.earn_xp)
         # Clean shutdown: what is still in memory goes to the database now.
         await self.flusher.close()
         for task in list(self._tasks):
@@ -100,8 +102,8 @@ class GamesCog(commands.Cog, name="games"):
         self.settings(guild)
 
     # -- the hot path ---------------------------------------------------------------------
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    def earn_xp(self, message: discord.Message) -> None:
+        """The message hook: XP accounting in memory, flushed in batches; a level-up is spawned."""
         guild = message.guild
         if guild is None or message.author.bot:
             return
