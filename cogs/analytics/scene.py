@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ORDER = 90
+ORDER = 1000  # last of all: the figures cover the whole scene
 
 
 async def play(stage: Any) -> None:
