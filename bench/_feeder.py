@@ -62,10 +62,22 @@ class Feeder:
         self._process.start()
         self.info: dict[str, Any] = self._conn.recv()
 
-    async def send_messages(self, count: int) -> None:
-        """Ask for ``count`` messages and return once the sandbox has sent them all."""
+    def queue_messages(self, count: int, longest: float) -> bool:
+        """Have ``count`` messages sent while the caller's event loop is held (it blocks here),
+        so they wait in the socket for the client; True once all were sent within ``longest``
+        seconds (False: the socket buffers filled first and the rest follow as it reads)."""
         self._conn.send(("messages", count))
-        await asyncio.get_running_loop().run_in_executor(None, self._conn.recv)
+        if self._conn.poll(longest):
+            self._conn.recv()
+            return True
+        self._pending = True
+        return False
+
+    async def settle(self) -> None:
+        """Wait for the end of a sending that outlasted :meth:`queue_messages`."""
+        if getattr(self, "_pending", False):
+            await asyncio.get_running_loop().run_in_executor(None, self._conn.recv)
+            self._pending = False
 
     def close(self) -> None:
         try:
