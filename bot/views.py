@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -28,3 +29,19 @@ class VigieModal(discord.ui.Modal):
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
         await handle_interaction_error(interaction, error, where=f"modal {type(self).__name__}")
+
+
+async def guarded(interaction: discord.Interaction[Any], where: str, work: Awaitable[None]) -> None:
+    """Route a DynamicItem's errors to the single handler (DynamicItems have no ``on_error``)."""
+    try:
+        await work
+    except Exception as error:  # every error is reported by the handler
+        await handle_interaction_error(interaction, error, where=where)
+
+
+def cog_or_fail(interaction: discord.Interaction[Any], name: str) -> Any:
+    """The loaded cog ``name`` a persistent component belongs to; an error if it is gone."""
+    cog = interaction.client.get_cog(name)  # type: ignore[attr-defined]
+    if cog is None:
+        raise RuntimeError(f"cog {name} is not loaded")
+    return cog

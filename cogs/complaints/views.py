@@ -15,8 +15,7 @@ from typing import Any
 
 import discord
 
-from bot.errors import handle_interaction_error
-from bot.views import VigieModal
+from bot.views import VigieModal, cog_or_fail, guarded
 
 Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
 
@@ -31,19 +30,8 @@ _STYLES = {
 }
 
 
-async def guarded(interaction: discord.Interaction, where: str, work: Awaitable[None]) -> None:
-    """Route a dynamic item's errors to the single handler (DynamicItems have no on_error)."""
-    try:
-        await work
-    except Exception as error:  # noqa: BLE001 - every error is reported by the handler
-        await handle_interaction_error(interaction, error, where=where)
-
-
 def _cog(interaction: discord.Interaction) -> Any:
-    cog = interaction.client.get_cog("complaints")  # type: ignore[attr-defined]
-    if cog is None:
-        raise RuntimeError("the complaints cog is not loaded")
-    return cog
+    return cog_or_fail(interaction, "complaints")
 
 
 class TicketButton(

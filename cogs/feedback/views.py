@@ -14,27 +14,11 @@ from typing import Any
 
 import discord
 
-from bot.errors import handle_interaction_error
-from bot.views import VigieModal
+from bot.views import VigieModal, cog_or_fail, guarded
 
 from .surveys import FieldSpec
 
 Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
-
-
-async def _guarded(interaction: discord.Interaction, where: str, work: Awaitable[None]) -> None:
-    """Route a dynamic item's errors to the single handler (DynamicItems have no own on_error)."""
-    try:
-        await work
-    except Exception as error:  # noqa: BLE001 - every error is reported by the handler
-        await handle_interaction_error(interaction, error, where=where)
-
-
-def _cog(interaction: discord.Interaction, name: str) -> Any:
-    cog = interaction.client.get_cog(name)  # type: ignore[attr-defined]
-    if cog is None:
-        raise RuntimeError(f"cog {name} is not loaded")
-    return cog
 
 
 class SuggestionVoteButton(
@@ -63,9 +47,9 @@ class SuggestionVoteButton(
         return cls(int(match["sid"]), match["vote"], getattr(item, "label", "") or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction, "feedback_suggestions")
+        cog = cog_or_fail(interaction, "feedback_suggestions")
         value = 1 if self.vote == "up" else -1
-        await _guarded(
+        await guarded(
             interaction, "suggestion vote", cog.on_vote(interaction, self.suggestion_id, value)
         )
 
@@ -94,10 +78,8 @@ class PollOptionButton(
         return cls(int(match["pid"]), int(match["option"]), getattr(item, "label", "") or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction, "feedback_polls")
-        await _guarded(
-            interaction, "poll vote", cog.on_vote(interaction, self.poll_id, self.option)
-        )
+        cog = cog_or_fail(interaction, "feedback_polls")
+        await guarded(interaction, "poll vote", cog.on_vote(interaction, self.poll_id, self.option))
 
 
 class SurveyButton(
@@ -124,8 +106,8 @@ class SurveyButton(
         return cls(match["name"], match["step"], getattr(item, "label", "") or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction, "feedback_surveys")
-        await _guarded(
+        cog = cog_or_fail(interaction, "feedback_surveys")
+        await guarded(
             interaction,
             "survey button",
             cog.on_button(interaction, self.name, self.step == "start"),
@@ -158,12 +140,12 @@ class EntryButton(
         return cls(int(match["eid"]), match["action"], getattr(item, "label", "") or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog = _cog(interaction, "feedback")
+        cog = cog_or_fail(interaction, "feedback")
         if self.action == "reply":
             work = cog.on_reply_button(interaction, self.entry_id)
         else:
             work = cog.on_delete_button(interaction, self.entry_id)
-        await _guarded(interaction, f"entry {self.action}", work)
+        await guarded(interaction, f"entry {self.action}", work)
 
 
 DYNAMIC_ITEMS = (SuggestionVoteButton, PollOptionButton, SurveyButton, EntryButton)
@@ -215,7 +197,7 @@ class RetryView(discord.ui.View):
         )
 
         async def clicked(interaction: discord.Interaction) -> None:
-            await _guarded(interaction, "retry", reopen(interaction))
+            await guarded(interaction, "retry", reopen(interaction))
 
         button.callback = clicked
         self.add_item(button)
