@@ -2,30 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
-from bot.scene import Stage
-from bot.transcript import Transcript
 from cogs.complaints import scene
-
-
-async def play_scene(world, part) -> tuple[Stage, str]:
-    """Play one feature's part of the sandbox scene on a fresh world; (stage, narration)."""
-    out = io.StringIO()
-    transcript = Transcript(bot_id=world.sb.application.bot_user.id)
-    stage = Stage(
-        world.sb,
-        world.guild,
-        world.bot,
-        transcript,
-        owner=world.owner,
-        manager=world.manager,
-        moderator=world.moderator,
-        out=out,
-    )
-    await part.play(stage)
-    stage.flush()
-    return stage, out.getvalue()
+from tests.e2e.scene_parts import play_scene
 
 
 async def test_scene_claims_escalates_resolves_and_rates(world):

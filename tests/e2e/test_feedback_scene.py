@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cogs.feedback import scene
-from tests.e2e.test_complaints_scene import play_scene
+from tests.e2e.scene_parts import play_scene
 
 
 async def test_scene_approves_a_voted_suggestion_and_closes_a_poll(world):

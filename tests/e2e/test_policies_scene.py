@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
-from bot.scene import Stage
-from bot.transcript import Transcript
 from cogs.policies import scene
+from tests.e2e.scene_parts import play_scene
 
 
 async def test_scene_cleans_a_spammer_and_warns_a_rude_member(world):
-    out = io.StringIO()
-    transcript = Transcript(bot_id=world.sb.application.bot_user.id)
-    stage = Stage(
-        world.sb,
-        world.guild,
-        world.bot,
-        transcript,
-        owner=world.owner,
-        manager=world.manager,
-        moderator=world.moderator,
-        out=out,
-    )
-    await scene.play(stage)
-    stage.flush()
+    stage, text = await play_scene(world, scene)
     spammy, rudy = stage.member("spammy"), stage.member("rudy")
     assert world.guild.members[spammy.id].communication_disabled_until is not None
     for channel in ("#general", "#games", "#support"):
@@ -32,5 +16,4 @@ async def test_scene_cleans_a_spammer_and_warns_a_rude_member(world):
     store = world.bot.get_cog("policies").store
     kinds = {(c.user_id, c.kind) for c in await store.all_cases(world.guild.id)}
     assert kinds == {(spammy.id, "timeout"), (rudy.id, "warn")}
-    text = out.getvalue()
     assert "Policies: spammy pastes the same scam" in text
