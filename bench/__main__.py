@@ -51,6 +51,12 @@ def print_table(title: str, rows: Sequence[dict]) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)))
 
 
+def run_alone(title: str, rows: Sequence[dict]) -> int:
+    """For a benchmark run on its own: print its table; exit 1 if a row says it missed."""
+    print_table(title, rows)
+    return 0 if all(row.get("ok", True) for row in rows) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -63,6 +64,11 @@ class I18n:
             return None
         locale = self.configs.get(guild_id).locale
         return normalize_locale(locale) if locale else None
+
+    def bound(self, target: int | discord.Guild | discord.Interaction | None) -> Callable[..., str]:
+        """``t`` with the locale of ``target`` already chosen: ``t = i18n.bound(guild)``."""
+        locale = self.locale_for(target)
+        return lambda key, /, **fields: self.t(locale, key, **fields)
 
     def for_guild(
         self, target: int | discord.Guild | discord.Interaction | None, key: str, /, **fields: Any

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,19 +20,18 @@ from bot.discovery import CORE_DIR, DEFAULT_COGS_DIR, discover_cogs
 from bot.guild_config import GuildConfigs
 from bot.settings import Settings, SettingsError
 
-from .periods import month_period
+from .periods import month_period, parse_month
 from .reporting import build_report, report_html
 from .store import AnalyticsStore
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def _month(text: str) -> tuple[int, int]:
-    match = _MONTH.match(text)
-    if not match:
+    month = parse_month(text)
+    if month is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-10")
-    return int(match.group(1)), int(match.group(2))
+    return month
 
 
 async def render_month(settings: Settings, guild_id: int, year: int, month: int) -> tuple[str, str]:

@@ -156,8 +156,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         return ZoneInfo(self.bot.configs.get(guild_id).timezone or "UTC")
 
     def translator(self, target: Any) -> Any:
-        locale = self.bot.i18n.locale_for(target)
-        return lambda key, **fields: self.bot.i18n.t(locale, key, **fields)
+        return self.bot.i18n.bound(target)
 
     # -- collection (no awaited database call on these paths) ------------------------------------
     def count_message(self, message: discord.Message) -> None:

@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .periods import hour_bucket
+
 HourKey = tuple[int, int, int]  # guild_id, hour (unix seconds), channel_id
 DayUserKey = tuple[int, str, int]  # guild_id, ISO day (UTC), user_id
 CommandKey = tuple[int, str, str]  # guild_id, ISO day (UTC), command name
@@ -68,11 +70,6 @@ class Batch:
         self.member_counts = {**other.member_counts, **self.member_counts}
 
 
-def _hour(timestamp: float) -> int:
-    seconds = int(timestamp)
-    return seconds - seconds % 3600
-
-
 @functools.lru_cache(maxsize=64)
 def _day_of_hour(hour: int) -> str:
     return datetime.fromtimestamp(hour, UTC).date().isoformat()
@@ -80,7 +77,7 @@ def _day_of_hour(hour: int) -> str:
 
 def _day(timestamp: float) -> str:
     # Cached per hour: formatting a date costs more than all the counting of a message.
-    return _day_of_hour(_hour(timestamp))
+    return _day_of_hour(hour_bucket(timestamp))
 
 
 class ActivityCollector:
@@ -90,12 +87,12 @@ class ActivityCollector:
         self._batch = Batch()
 
     def record_message(self, guild_id: int, channel_id: int, user_id: int, at: float) -> None:
-        hour = _hour(at)
+        hour = hour_bucket(at)
         self._batch.messages[(guild_id, hour, channel_id)] += 1
         self._batch.active[(guild_id, _day_of_hour(hour), user_id)] += 1
 
     def record_reaction(self, guild_id: int, channel_id: int, at: float) -> None:
-        self._batch.reactions[(guild_id, _hour(at), channel_id)] += 1
+        self._batch.reactions[(guild_id, hour_bucket(at), channel_id)] += 1
 
     def record_command(self, guild_id: int, name: str, at: float) -> None:
         self._batch.commands[(guild_id, _day(at), name)] += 1

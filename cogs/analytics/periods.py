@@ -94,8 +94,8 @@ def parse_period(text: str | None, now: datetime, tz: ZoneInfo) -> Period:
     if value == "last-month":
         this = month_period(local_now.year, local_now.month, tz)
         return this.previous()
-    if match := _MONTH.match(value):
-        period = month_period(int(match.group(1)), int(match.group(2)), tz)
+    if month := parse_month(value):
+        period = month_period(*month, tz)
         if period.start > local_now:
             raise PeriodError("analytics.period_future")
         return period
@@ -108,7 +108,13 @@ def next_month_start(now: datetime, tz: ZoneInfo) -> datetime:
     return month_period(local.year, local.month, tz).end
 
 
-def hour_bucket(moment: datetime) -> int:
-    """The UTC hour a moment falls in, as a Unix timestamp (the key of hourly aggregates)."""
-    seconds = int(moment.timestamp())
+def hour_bucket(timestamp: float) -> int:
+    """The UTC hour a Unix time falls in, as a Unix timestamp (the key of hourly aggregates)."""
+    seconds = int(timestamp)
     return seconds - seconds % 3600
+
+
+def parse_month(text: str) -> tuple[int, int] | None:
+    """``YYYY-MM`` as (year, month), or None."""
+    match = _MONTH.match(text)
+    return (int(match.group(1)), int(match.group(2))) if match else None

@@ -7,7 +7,7 @@ import ipaddress
 import logging
 import socket
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
@@ -65,10 +65,6 @@ class ReputationWatch:
         if self._session is not None:
             await self._session.close()
 
-    def _t(self, guild: discord.Guild) -> Any:
-        locale = self.bot.i18n.locale_for(guild)
-        return lambda key, **fields: self.bot.i18n.t(locale, key, **fields)
-
     async def _fetch(self, url: str) -> bytes:
         session = self.bot.http_session
         if session is None:
@@ -112,7 +108,7 @@ class ReputationWatch:
             or self.bot.modlog.channel_for(guild, "reports")
         )
         if channel is not None and found:
-            t = self._t(guild)
+            t = self.bot.i18n.bound(guild)
             for mention in found:
                 embed = discord.Embed(
                     title=mention.item.title[:256] or mention.item.link[:256],

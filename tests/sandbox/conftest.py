@@ -63,3 +63,22 @@ async def running(
         await client.close()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(task, 5)
+
+
+class MessageRecorder(FastClient):
+    """A bare client that keeps the content of every message it sees, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(intents=intents(), guild_ready_timeout=0.05)
+        self.contents: list[str] = []
+        self.changed = asyncio.Condition()
+
+    async def on_message(self, message: discord.Message) -> None:
+        async with self.changed:
+            self.contents.append(message.content)
+            self.changed.notify_all()
+
+    async def wait_contents(self, n: int) -> list[str]:
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(lambda: len(self.contents) >= n), 5)
+        return self.contents

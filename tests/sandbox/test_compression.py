@@ -18,7 +18,7 @@ import pytest
 import zstandard
 
 from sandbox import Sandbox
-from tests.sandbox.conftest import FastClient, intents, running
+from tests.sandbox.conftest import MessageRecorder, running
 
 
 class _ZlibContext:
@@ -47,24 +47,7 @@ def without_zstd(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-class Listener(FastClient):
-    def __init__(self) -> None:
-        super().__init__(intents=intents(), guild_ready_timeout=0.05)
-        self.contents: list[str] = []
-        self.changed = asyncio.Condition()
-
-    async def on_message(self, message: discord.Message) -> None:
-        async with self.changed:
-            self.contents.append(message.content)
-            self.changed.notify_all()
-
-    async def wait_contents(self, n: int) -> list[str]:
-        async with self.changed:
-            await asyncio.wait_for(self.changed.wait_for(lambda: len(self.contents) >= n), 5)
-        return self.contents
-
-
-async def _talk_across_a_resume(sb: Sandbox, client: Listener) -> None:
+async def _talk_across_a_resume(sb: Sandbox, client: MessageRecorder) -> None:
     """Messages (one large, one non-ASCII) before and after a dropped socket all arrive."""
     async with running(client, sb):
         alice = sb.member("alice")
@@ -83,13 +66,13 @@ async def _talk_across_a_resume(sb: Sandbox, client: Listener) -> None:
 
 async def test_real_client_with_zstandard_uses_zstd_stream(sb: Sandbox) -> None:
     assert discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE == "zstd-stream"
-    await _talk_across_a_resume(sb, Listener())
+    await _talk_across_a_resume(sb, MessageRecorder())
     assert sb.gateway.compress_modes == ["zstd-stream", "zstd-stream"]
 
 
 @pytest.mark.usefixtures("without_zstd")
 async def test_real_client_without_zstandard_uses_zlib_stream(sb: Sandbox) -> None:
-    await _talk_across_a_resume(sb, Listener())
+    await _talk_across_a_resume(sb, MessageRecorder())
     assert sb.gateway.compress_modes == ["zlib-stream", "zlib-stream"]
 
 

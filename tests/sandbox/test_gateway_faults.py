@@ -7,32 +7,14 @@ import json
 import zlib
 
 import aiohttp
-import discord
 
 from sandbox import Sandbox
 from sandbox.gateway import IDENTIFY, RESUME
-from tests.sandbox.conftest import FastClient, intents, running
-
-
-class Recorder(FastClient):
-    def __init__(self) -> None:
-        super().__init__(intents=intents(), guild_ready_timeout=0.05)
-        self.contents: list[str] = []
-        self.changed = asyncio.Condition()
-
-    async def on_message(self, message: discord.Message) -> None:
-        async with self.changed:
-            self.contents.append(message.content)
-            self.changed.notify_all()
-
-    async def wait_contents(self, n: int) -> list[str]:
-        async with self.changed:
-            await asyncio.wait_for(self.changed.wait_for(lambda: len(self.contents) >= n), 5)
-        return self.contents
+from tests.sandbox.conftest import FastClient, MessageRecorder, intents, running
 
 
 async def test_drop_then_resume_loses_no_event(sb: Sandbox) -> None:
-    client = Recorder()
+    client = MessageRecorder()
     async with running(client, sb):
         alice = sb.member("alice")
         await alice.say("#general", "before")
@@ -49,7 +31,7 @@ async def test_drop_then_resume_loses_no_event(sb: Sandbox) -> None:
 
 
 async def test_reconnect_opcode_resumes(sb: Sandbox) -> None:
-    client = Recorder()
+    client = MessageRecorder()
     async with running(client, sb):
         resumed = asyncio.create_task(client.wait_for("resumed", timeout=5))
         await sb.gateway.reconnect()
@@ -59,7 +41,7 @@ async def test_reconnect_opcode_resumes(sb: Sandbox) -> None:
 
 
 async def test_invalid_session_non_resumable_reidentifies(sb: Sandbox) -> None:
-    client = Recorder()
+    client = MessageRecorder()
     async with running(client, sb):
         ready_again = asyncio.create_task(client.wait_for("ready", timeout=5))
         await sb.gateway.invalid_session(resumable=False)
@@ -70,7 +52,7 @@ async def test_invalid_session_non_resumable_reidentifies(sb: Sandbox) -> None:
 
 
 async def test_invalid_session_resumable_resumes(sb: Sandbox) -> None:
-    client = Recorder()
+    client = MessageRecorder()
     async with running(client, sb):
         resumed = asyncio.create_task(client.wait_for("resumed", timeout=5))
         await sb.gateway.invalid_session(resumable=True)
@@ -127,7 +109,7 @@ async def test_request_guild_members_answers_with_nonce(sb: Sandbox) -> None:
 
 
 async def test_abrupt_drop_resumes(sb: Sandbox) -> None:
-    client = Recorder()
+    client = MessageRecorder()
     async with running(client, sb):
         resumed = asyncio.create_task(client.wait_for("resumed", timeout=5))
         await sb.gateway.drop(abrupt=True)
@@ -137,7 +119,7 @@ async def test_abrupt_drop_resumes(sb: Sandbox) -> None:
 
 
 async def test_resume_beyond_the_replay_window_is_refused(sb: Sandbox) -> None:
-    client = Recorder()
+    client = MessageRecorder()
     async with running(client, sb):
         (session,) = sb.gateway.sessions.values()
         ready_again = asyncio.create_task(client.wait_for("ready", timeout=5))
