@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 import yarl
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
 
 from bot.modlog import resolve_channel
 
@@ -39,18 +41,64 @@ class FeedRefused(Exception):
     """The feed's host resolves to a private, local or reserved address."""
 
 
-async def ensure_public(url: yarl.URL) -> None:
-    """Raise :class:`FeedRefused` unless every address of the URL's host is a public one."""
+def is_public(address: str) -> bool:
+    """Whether the bot may connect to ``address`` (an IP literal) on a manager's word."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class CheckedResolver(AbstractResolver):
+    """Resolves a feed's host once, for the check and the connection alike.
+
+    Checking the addresses and then letting the client resolve again to connect would let a
+    hostile DNS answer a public address to the first and 127.0.0.1 to the second (DNS
+    rebinding): the connector gets exactly the addresses that passed, or :class:`FeedRefused`.
+    """
+
+    def __init__(self) -> None:
+        self._inner = ThreadedResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        answers = await self._inner.resolve(host, port, family)
+        if not ALLOW_PRIVATE_ADDRESSES and not all(is_public(a["host"]) for a in answers):
+            raise FeedRefused(host)
+        return answers
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def _check_literal(url: yarl.URL) -> None:
+    """An IP literal never reaches the resolver (the client connects to it as it is)."""
     if ALLOW_PRIVATE_ADDRESSES:
         return
     if url.host is None:
         raise FeedRefused(str(url))
-    infos = await asyncio.get_running_loop().getaddrinfo(
-        url.host, url.port, type=socket.SOCK_STREAM
-    )
-    for *_, sockaddr in infos:
-        if not ipaddress.ip_address(sockaddr[0]).is_global:
-            raise FeedRefused(str(url))
+    # A name is left to the resolver, which checks what it resolves to.
+    if _is_literal(url.host) and not is_public(url.host):
+        raise FeedRefused(str(url))
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+async def ensure_public(url: yarl.URL) -> None:
+    """Raise :class:`FeedRefused` unless every address of the URL's host is a public one.
+
+    Only a verdict: a fetch must connect through :class:`CheckedResolver`, not after this."""
+    _check_literal(url)
+    if ALLOW_PRIVATE_ADDRESSES or url.host is None or _is_literal(url.host):
+        return
+    await CheckedResolver().resolve(url.host, url.port or 0, socket.AF_UNSPEC)
 
 
 class ReputationWatch:
@@ -64,17 +112,24 @@ class ReputationWatch:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+            self._session = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        # Its own session, not the bot's shared one: only this connector resolves through the
+        # check. No DNS cache: each connection resolves (and checks) once, for itself.
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(resolver=CheckedResolver(), use_dns_cache=False)
+            self._session = aiohttp.ClientSession(connector=connector)
+        return self._session
 
     async def _fetch(self, url: str) -> bytes:
-        session = self.bot.http_session
-        if session is None:
-            self._session = self._session or aiohttp.ClientSession()
-            session = self._session
+        session = self._client()
         timeout = aiohttp.ClientTimeout(total=15)
         target = yarl.URL(url)
-        # Redirects are followed by hand so that every hop is checked like the first.
+        # Redirects are followed by hand so that every hop is checked like the first: a name
+        # through the connector's resolver, an IP literal here.
         for _ in range(MAX_REDIRECTS + 1):
-            await ensure_public(target)
+            _check_literal(target)
             async with session.get(target, timeout=timeout, allow_redirects=False) as response:
                 location = response.headers.get("Location")
                 if response.status in REDIRECTS and location:
