@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -16,7 +17,7 @@ from bot.errors import UserError
 
 from . import render
 from .reports import TIMER_KIND, Reports
-from .service import FeedbackService, now
+from .service import FeedbackService, category_name, now
 from .surveys import AnswerError, FieldSpec, clip, parse_category, parse_rating
 from .views import EntryButton, FormModal, RetryView
 
@@ -77,28 +78,23 @@ class FeedbackCog(commands.Cog, name="feedback"):
 
     # -- the form -----------------------------------------------------------------------------
 
-    def _form_fields(self, locale: str, categories: tuple[str, ...]) -> list[FieldSpec]:
-        t = self.service.tl
-        listed = " · ".join(
-            f"{i}. {self.service.category_name(locale, c)}" for i, c in enumerate(categories, 1)
-        )
+    def _form_fields(self, t: Callable[..., str], categories: tuple[str, ...]) -> list[FieldSpec]:
+        listed = " · ".join(f"{i}. {category_name(t, c)}" for i, c in enumerate(categories, 1))
         return [
             FieldSpec(
                 "category",
-                clip(t(locale, "feedback.form.category"), 45),
+                clip(t("feedback.form.category"), 45),
                 clip(listed, 100),
                 False,
                 True,
                 None,
                 100,
             ),
-            FieldSpec(
-                "rating", clip(t(locale, "feedback.form.rating"), 45), "1–5", False, True, None, 3
-            ),
+            FieldSpec("rating", clip(t("feedback.form.rating"), 45), "1–5", False, True, None, 3),
             FieldSpec(
                 "text",
-                clip(t(locale, "feedback.form.text"), 45),
-                clip(t(locale, "feedback.form.text_hint"), 100),
+                clip(t("feedback.form.text"), 45),
+                clip(t("feedback.form.text_hint"), 100),
                 True,
                 True,
                 None,
@@ -113,7 +109,7 @@ class FeedbackCog(commands.Cog, name="feedback"):
         defaults: dict[str, str] | None = None,
     ) -> None:
         settings = self.service.ensure_enabled(interaction.guild_id)
-        locale = self.service.locale(interaction)
+        t = self.bot.i18n.bound(interaction)
         title_key = "feedback.form.title_anonymous" if anonymous else "feedback.form.title"
 
         async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
@@ -121,9 +117,9 @@ class FeedbackCog(commands.Cog, name="feedback"):
 
         await interaction.response.send_modal(
             FormModal(
-                title=clip(self.service.tl(locale, title_key), 45),
+                title=clip(t(title_key), 45),
                 custom_id=f"vigie:feedback:form:{int(anonymous)}",
-                fields=self._form_fields(locale, settings.categories),
+                fields=self._form_fields(t, settings.categories),
                 on_submit=submitted,
                 defaults=defaults,
             )
@@ -148,8 +144,8 @@ class FeedbackCog(commands.Cog, name="feedback"):
         assert interaction.guild is not None
         guild = interaction.guild
         settings = self.service.ensure_enabled(guild.id)
-        locale = self.service.locale(interaction)
-        names = {c: self.service.category_name(locale, c) for c in settings.categories}
+        t = self.bot.i18n.bound(interaction)
+        names = {c: category_name(t, c) for c in settings.categories}
         text = (values.get("text") or "").strip()
         try:
             category = parse_category(values.get("category", ""), settings.categories, names)
@@ -157,14 +153,14 @@ class FeedbackCog(commands.Cog, name="feedback"):
             if not text:
                 raise AnswerError("form.empty_text")
         except AnswerError as error:
-            message = self.service.tl(locale, f"feedback.{error.key}", **error.fields)
+            message = t(f"feedback.{error.key}", **error.fields)
 
             async def reopen(retry: discord.Interaction) -> None:
                 await self._open_form(retry, anonymous, defaults=values)
 
             await interaction.response.send_message(
                 message,
-                view=RetryView(self.service.tl(locale, "feedback.form.retry"), reopen),
+                view=RetryView(t("feedback.form.retry"), reopen),
                 ephemeral=True,
             )
             return
@@ -172,8 +168,7 @@ class FeedbackCog(commands.Cog, name="feedback"):
             guild.id, interaction.user.id, category, rating, text[:TEXT_MAX], anonymous, now()
         )
         await interaction.response.send_message(
-            self.service.tl(
-                locale,
+            t(
                 "feedback.form.thanks_anonymous" if anonymous else "feedback.form.thanks",
                 id=entry.id,
             ),
@@ -200,16 +195,12 @@ class FeedbackCog(commands.Cog, name="feedback"):
         if channel is None:
             await self.bot.modlog.write(guild, "feedback.modlog.inbox_missing", channel=str(ref))
             return
-        locale = self.service.locale(guild)
-
-        t = self.service.translator(locale)
+        t = self.bot.i18n.bound(guild)
         view = discord.ui.View(timeout=None)
         view.add_item(EntryButton(entry.id, "reply", t("feedback.inbox.reply")))
         try:
             message = await channel.send(
-                embed=render.entry_embed(
-                    t, entry, self.service.category_name(locale, entry.category)
-                ),
+                embed=render.entry_embed(t, entry, category_name(t, entry.category)),
                 view=view,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -227,35 +218,26 @@ class FeedbackCog(commands.Cog, name="feedback"):
         """See your own feedback here (anonymous ones too) and the team's replies (everyone)."""
         assert interaction.guild_id is not None
         self.service.ensure_enabled(interaction.guild_id)
-        locale = self.service.locale(interaction)
+        t = self.bot.i18n.bound(interaction)
         entries = (await self.store.entries_of(interaction.guild_id, interaction.user.id))[
             :MINE_LISTED
         ]
         if not entries:
-            await interaction.response.send_message(
-                self.service.tl(locale, "feedback.mine.none"), ephemeral=True
-            )
+            await interaction.response.send_message(t("feedback.mine.none"), ephemeral=True)
             return
         replies = await self.store.replies_to(interaction.guild_id, [e.id for e in entries])
-        lines = [self.service.tl(locale, "feedback.mine.header")]
+        lines = [t("feedback.mine.header")]
         view = discord.ui.View(timeout=900)
         for entry in entries:
             flag = " 🕶️" if entry.anonymous else ""
             lines.append(
-                f"**#{entry.id}**{flag} · {self.service.category_name(locale, entry.category)} · "
+                f"**#{entry.id}**{flag} · {category_name(t, entry.category)} · "
                 f"{render.stars(entry.rating)} · {render.timestamp(entry.created_at, 'd')}\n> "
                 + clip(entry.text, 150)
             )
             for reply in replies.get(entry.id, []):
-                lines.append(
-                    "  ↳ "
-                    + self.service.tl(locale, "feedback.mine.reply", text=clip(reply.text, 200))
-                )
-            view.add_item(
-                EntryButton(
-                    entry.id, "delete", self.service.tl(locale, "feedback.mine.delete", id=entry.id)
-                )
-            )
+                lines.append("  ↳ " + t("feedback.mine.reply", text=clip(reply.text, 200)))
+            view.add_item(EntryButton(entry.id, "delete", t("feedback.mine.delete", id=entry.id)))
         await interaction.response.send_message("\n".join(lines)[:2000], view=view, ephemeral=True)
 
     async def on_delete_button(self, interaction: discord.Interaction, entry_id: int) -> None:
@@ -267,7 +249,7 @@ class FeedbackCog(commands.Cog, name="feedback"):
         if deleted is None:
             raise UserError("feedback.mine.not_yours")
         await interaction.response.send_message(
-            self.service.t(interaction, "feedback.mine.deleted", id=entry_id), ephemeral=True
+            self.bot.i18n.bound(interaction)("feedback.mine.deleted", id=entry_id), ephemeral=True
         )
         if deleted.inbox_channel_id and deleted.inbox_message_id:
             channel = interaction.guild.get_channel_or_thread(deleted.inbox_channel_id)
@@ -282,14 +264,14 @@ class FeedbackCog(commands.Cog, name="feedback"):
     async def on_reply_button(self, interaction: discord.Interaction, entry_id: int) -> None:
         """Open the reply form on an inbox entry (moderators)."""
         await checks.require(interaction, Privilege.MODERATOR)
-        locale = self.service.locale(interaction)
+        t = self.bot.i18n.bound(interaction)
 
         async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
             await self.deliver_reply(modal_interaction, entry_id, values.get("text", ""))
 
         field = FieldSpec(
             "text",
-            clip(self.service.tl(locale, "feedback.reply.label"), 45),
+            clip(t("feedback.reply.label"), 45),
             None,
             True,
             True,
@@ -298,7 +280,7 @@ class FeedbackCog(commands.Cog, name="feedback"):
         )
         await interaction.response.send_modal(
             FormModal(
-                title=clip(self.service.tl(locale, "feedback.reply.title", id=entry_id), 45),
+                title=clip(t("feedback.reply.title", id=entry_id), 45),
                 custom_id=f"vigie:feedback:reply-form:{entry_id}",
                 fields=[field],
                 on_submit=submitted,
@@ -329,34 +311,25 @@ class FeedbackCog(commands.Cog, name="feedback"):
         entry = await self.store.get_entry(guild.id, entry_id)
         if entry is None:
             raise UserError("feedback.reply.no_entry", id=entry_id)
+        # The DM may be slow or rate limited: answer within Discord's 3 seconds, report after.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         recipient = await self.store.entry_recipient(guild.id, entry_id)
         delivered = False
         if recipient is not None:
-            delivered = await self._dm(guild, recipient, entry, text)
+            message = self.bot.i18n.bound(guild)(
+                "feedback.reply.dm",
+                guild=guild.name,
+                id=entry.id,
+                excerpt=clip(entry.text, 120),
+                text=text,
+            )
+            # closed DMs, a deleted account: the reply stays visible in /my-feedback
+            delivered = await self.service.dm(recipient, message)
         await self.store.add_reply(guild.id, entry_id, interaction.user.id, text, delivered, now())
         key = "feedback.reply.sent" if delivered else "feedback.reply.kept"
-        await interaction.response.send_message(
-            self.service.t(interaction, key, id=entry_id), ephemeral=True
+        await interaction.followup.send(
+            self.bot.i18n.bound(interaction)(key, id=entry_id), ephemeral=True
         )
-
-    async def _dm(self, guild: discord.Guild, user_id: int, entry: Any, text: str) -> bool:
-        locale = self.service.locale(guild)
-        message = self.service.tl(
-            locale,
-            "feedback.reply.dm",
-            guild=guild.name,
-            id=entry.id,
-            excerpt=clip(entry.text, 120),
-            text=text,
-        )
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(message[:2000], allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as error:
-            # closed DMs, a deleted account: the reply stays visible in /my-feedback
-            log.info("feedback reply for entry %s not delivered: %s", entry.id, error)
-            return False
-        return True
 
     # -- reports for managers --------------------------------------------------------------------
 
@@ -375,7 +348,7 @@ class FeedbackCog(commands.Cog, name="feedback"):
         self.service.ensure_enabled(interaction.guild_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         digest, files = await self.reports.build(interaction.guild_id, period, now())
-        embed = self.reports.embed(self.service.locale(interaction), digest)
+        embed = self.reports.embed(self.bot.i18n.bound(interaction), digest)
         await interaction.followup.send(embed=embed, files=files, ephemeral=True)
 
     @staff.command(name="export")
@@ -384,9 +357,11 @@ class FeedbackCog(commands.Cog, name="feedback"):
         """Download every entry, suggestion and survey answer as CSV; no anonymous author (managers)."""
         assert interaction.guild_id is not None
         self.service.ensure_enabled(interaction.guild_id)
+        # reading every row and writing the CSV can outlast Discord's 3 seconds
+        await interaction.response.defer(ephemeral=True, thinking=True)
         files = await self.reports.export_files(interaction.guild_id)
-        await interaction.response.send_message(
-            self.service.t(interaction, "feedback.export.done", count=len(files)),
+        await interaction.followup.send(
+            self.bot.i18n.bound(interaction)("feedback.export.done", count=len(files)),
             files=files,
             ephemeral=True,
         )

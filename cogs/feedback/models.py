@@ -13,6 +13,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 
+class KeyedError(ValueError):
+    """Refused input: ``key`` is the locale key (under ``feedback.``) explaining it, ``fields``
+    its placeholders. The cogs turn it into a translated answer."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+
 def parse_time(value: str | None) -> datetime | None:
     """ISO text from SQLite to an aware UTC datetime."""
     if value is None:

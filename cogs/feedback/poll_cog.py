@@ -99,10 +99,9 @@ class PollsCog(commands.Cog, name="feedback_polls"):
         await self.bot.timers.schedule(
             guild.id, TIMER_KIND, closes_at, {"poll_id": poll.id}, key=str(poll.id)
         )
-        locale = self.service.locale(guild)
         try:
             await interaction.response.send_message(
-                embed=render.poll_embed(self.service.translator(locale), poll),
+                embed=render.poll_embed(self.bot.i18n.bound(guild), poll),
                 view=self._view(poll),
             )
         except discord.HTTPException:
@@ -126,11 +125,12 @@ class PollsCog(commands.Cog, name="feedback_polls"):
             )
         except rules.PollError as error:
             raise user_error_from(error) from None
+        t = self.bot.i18n.bound(interaction)
         if ballot:
             chosen = ", ".join(poll.options[i] for i in sorted(ballot))
-            text = self.service.t(interaction, "feedback.poll.voted", options=chosen)
+            text = t("feedback.poll.voted", options=chosen)
         else:
-            text = self.service.t(interaction, "feedback.poll.vote_withdrawn")
+            text = t("feedback.poll.vote_withdrawn")
         await interaction.response.send_message(text[:2000], ephemeral=True)
         self.service.emit(
             "feedback_poll_vote",
@@ -159,8 +159,7 @@ class PollsCog(commands.Cog, name="feedback_polls"):
             for option in chosen:
                 if user_id > 0:
                     voters.setdefault(option, []).append(user_id)
-        locale = self.service.locale(guild)
-        t = self.service.translator(locale)
+        t = self.bot.i18n.bound(guild)
         chart = await asyncio.to_thread(
             poll_chart,
             poll.question,

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .models import KeyedError
+
 MIN_OPTIONS = 2
 MAX_OPTIONS = 10
 # A button label holds 80 characters at most.
@@ -21,13 +23,8 @@ QUESTION_MAX = 256
 _SEPARATORS = re.compile(r"\s*(?:;|\||\n)\s*")
 
 
-class PollError(ValueError):
+class PollError(KeyedError):
     """Invalid poll input; ``key`` is the locale key explaining it, ``fields`` its values."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.fields = fields
 
 
 def parse_options(text: str) -> list[str]:

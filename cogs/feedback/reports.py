@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ import discord
 from . import digest as digests
 from . import render
 from .digest import Digest
-from .service import FeedbackService, now
+from .service import FeedbackService, category_name, now
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +87,9 @@ class Reports:
         digest, files = await asyncio.to_thread(assemble)
         return digest, [discord.File(io.BytesIO(data), name) for name, data in files]
 
-    def embed(self, locale: str, digest: Digest) -> discord.Embed:
-        t = self.service.translator(locale)
-        return render.digest_embed(t, digest, lambda c: self.service.category_name(locale, c))
+    def embed(self, t: Callable[..., str], digest: Digest) -> discord.Embed:
+        """The digest's embed, in the language of ``t`` (a bound translate function)."""
+        return render.digest_embed(t, digest, lambda c: category_name(t, c))
 
     async def export_files(self, guild_id: int) -> list[discord.File]:
         """Every entry, suggestion and survey response of the guild, as CSV (no anonymous author)."""
@@ -171,9 +172,10 @@ class Reports:
             await self.bot.modlog.write(guild, "feedback.modlog.reports_missing")
             return False
         digest, files = await self.build(guild.id, period, end)
-        locale = self.service.locale(guild)
         try:
-            message = await channel.send(embed=self.embed(locale, digest), files=files)
+            message = await channel.send(
+                embed=self.embed(self.bot.i18n.bound(guild), digest), files=files
+            )
         except discord.HTTPException as error:
             log.warning("digest for guild %s not posted: %s", guild.id, error)
             await self.bot.modlog.write(guild, "feedback.modlog.reports_missing")

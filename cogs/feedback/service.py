@@ -1,4 +1,4 @@
-"""What the feedback cogs share: the store, typed settings, translation, channels, events.
+"""What the feedback cogs share: the store, typed settings, DMs, channels, events.
 
 Analytics events dispatched by this package (``bot.dispatch(name, payload)``; listeners get
 ``on_<name>(payload)``, payload a plain dict with ``guild_id`` and the fields listed):
@@ -14,7 +14,6 @@ Analytics events dispatched by this package (``bot.dispatch(name, payload)``; li
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ import discord
 from bot.errors import UserError
 from bot.modlog import resolve_channel
 
+from .models import KeyedError
 from .schema import SECTION, FeedbackSettings
 from .store import FeedbackStore
 
@@ -67,27 +67,15 @@ class FeedbackService:
             raise UserError("feedback.disabled")
         return settings
 
-    def locale(self, target: Any) -> str:
-        return self.bot.i18n.locale_for(target)
-
-    def t(self, target: Any, key: str, **fields: Any) -> str:
-        """Translate ``key`` for a guild id, guild or interaction."""
-        return self.bot.i18n.t(self.locale(target), key, **fields)
-
-    def tl(self, locale: str, key: str, **fields: Any) -> str:
-        return self.bot.i18n.t(locale, key, **fields)
-
-    def translator(self, locale: str) -> Callable[..., str]:
-        """``t(key, **fields)`` bound to ``locale``, the shape the embed builders take."""
-        return functools.partial(self.tl, locale)
-
-    def category_name(self, locale: str, category: str) -> str:
-        key = f"feedback.categories.{category}"
-        text = self.bot.i18n.t(locale, key)
-        return category if text == key else text
-
-    def status_name(self, locale: str, status: str) -> str:
-        return self.bot.i18n.t(locale, f"feedback.status.{status}")
+    async def dm(self, user_id: int, text: str) -> bool:
+        """DM a member; False when Discord refuses (closed DMs, a deleted account)."""
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.info("feedback DM not delivered: %s", error)
+            return False
+        return True
 
     def channel(self, guild: discord.Guild, ref: Any) -> discord.abc.Messageable | None:
         return resolve_channel(guild, ref)
@@ -103,8 +91,17 @@ class FeedbackService:
         self.bot.dispatch(name, payload)
 
 
-def user_error_from(error: Exception) -> UserError:
-    """Turn a pure-logic error (``key`` + ``fields``) into a translated UserError."""
-    key = getattr(error, "key", "errors.unexpected")
-    fields = dict(getattr(error, "fields", {}))
-    return UserError(f"feedback.{key}", **fields)
+def category_name(t: Callable[..., str], category: str) -> str:
+    """A category's translated name; a server's own category shows as written."""
+    key = f"feedback.categories.{category}"
+    text = t(key)
+    return category if text == key else text
+
+
+def status_name(t: Callable[..., str], status: str) -> str:
+    return t(f"feedback.status.{status}")
+
+
+def user_error_from(error: KeyedError) -> UserError:
+    """Turn a pure-logic refusal into a translated UserError."""
+    return UserError(f"feedback.{error.key}", **error.fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -16,7 +17,7 @@ from . import render
 from . import suggestions as rules
 from .models import Suggestion
 from .schema import STATUSES
-from .service import FeedbackService, now, user_error_from
+from .service import FeedbackService, now, status_name, user_error_from
 from .surveys import clip
 from .views import SuggestionVoteButton
 
@@ -40,13 +41,12 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         self.service = service
         self.store = service.store
 
-    def _message(self, locale: str, s: Suggestion) -> tuple[discord.Embed, discord.ui.View]:
-        embed = render.suggestion_embed(
-            self.service.translator(locale), s, self.service.status_name(locale, s.status)
-        )
+    def _message(
+        self, t: Callable[..., str], s: Suggestion
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        embed = render.suggestion_embed(t, s, status_name(t, s.status))
         view = discord.ui.View(timeout=None)
         if s.status in VOTABLE:
-            t = self.service.translator(locale)
             view.add_item(SuggestionVoteButton(s.id, "up", t("feedback.suggest.vote_for")))
             view.add_item(SuggestionVoteButton(s.id, "down", t("feedback.suggest.vote_against")))
         return embed, view
@@ -65,6 +65,9 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
             text = rules.validate_text(idea)
         except rules.SuggestionError as error:
             raise user_error_from(error) from None
+        # Posting and opening the thread are several requests (thread creation is rate limited),
+        # and a missing channel is reported in the mod log first: answer Discord now.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         ref = settings.suggestions_channel
         channel = interaction.channel if ref in (None, "") else self.service.channel(guild, ref)
         if channel is None or not isinstance(channel, discord.abc.Messageable):
@@ -73,11 +76,8 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
             )
             raise UserError("feedback.suggest.no_channel")
         suggestion = await self.store.add_suggestion(guild.id, interaction.user.id, text, now())
-        # Posting and opening the thread are several requests (thread creation is rate limited):
-        # answer now so the member's interaction never expires while they run.
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        locale = self.service.locale(guild)
-        embed, view = self._message(locale, suggestion)
+        t = self.bot.i18n.bound(guild)
+        embed, view = self._message(t, suggestion)
         try:
             message = await channel.send(
                 embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
@@ -94,12 +94,7 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         if settings.suggestion_thread:
             try:
                 thread = await message.create_thread(
-                    name=clip(
-                        self.service.tl(
-                            locale, "feedback.suggest.thread", id=suggestion.id, text=text
-                        ),
-                        100,
-                    )
+                    name=clip(t("feedback.suggest.thread", id=suggestion.id, text=text), 100)
                 )
                 thread_id = thread.id
             except discord.HTTPException as error:
@@ -108,8 +103,8 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
             guild.id, suggestion.id, message.channel.id, message.id, thread_id
         )
         await interaction.followup.send(
-            self.service.t(
-                interaction, "feedback.suggest.posted", id=suggestion.id, link=message.jump_url
+            self.bot.i18n.bound(interaction)(
+                "feedback.suggest.posted", id=suggestion.id, link=message.jump_url
             ),
             ephemeral=True,
         )
@@ -147,12 +142,12 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         )
         suggestion = await self.store.get_suggestion(interaction.guild_id, suggestion_id)
         assert suggestion is not None
-        embed, view = self._message(self.service.locale(interaction.guild_id), suggestion)
+        embed, view = self._message(self.bot.i18n.bound(interaction.guild_id), suggestion)
         await interaction.response.edit_message(embed=embed, view=view)
         key = {1: "feedback.suggest.voted_for", -1: "feedback.suggest.voted_against"}.get(
             vote or 0, "feedback.suggest.vote_withdrawn"
         )
-        await interaction.followup.send(self.service.t(interaction, key), ephemeral=True)
+        await interaction.followup.send(self.bot.i18n.bound(interaction)(key), ephemeral=True)
         self.service.emit(
             "feedback_suggestion_vote",
             guild_id=interaction.guild_id,
@@ -189,36 +184,28 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
             )
         except rules.SuggestionError as error:
             raise user_error_from(error) from None
+        # Editing the post and the author's DM are REST calls that may be slow or rate
+        # limited: answer within Discord's 3 seconds, then tell staff how it went.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         await self.store.set_status(
             guild.id, suggestion, status, cleaned, interaction.user.id, now()
         )
         updated = await self.store.get_suggestion(guild.id, suggestion)
         assert updated is not None
+        tg, ti = self.bot.i18n.bound(guild), self.bot.i18n.bound(interaction)
         edited = await self._refresh(guild, updated)
         told = await self._tell_author(guild, updated)
-        locale = self.service.locale(guild)
-        notes = [] if edited else [self.service.t(interaction, "feedback.suggest.message_gone")]
+        lines = [ti("feedback.suggest.status_set", id=suggestion, status=status_name(tg, status))]
+        if not edited:
+            lines.append(ti("feedback.suggest.message_gone"))
         if not told:
-            notes.append(self.service.t(interaction, "feedback.suggest.author_not_told"))
-        await interaction.response.send_message(
-            "\n".join(
-                [
-                    self.service.t(
-                        interaction,
-                        "feedback.suggest.status_set",
-                        id=suggestion,
-                        status=self.service.status_name(locale, status),
-                    )
-                ]
-                + notes
-            ),
-            ephemeral=True,
-        )
+            lines.append(ti("feedback.suggest.author_not_told"))
+        await interaction.followup.send("\n".join(lines), ephemeral=True)
         await self.bot.modlog.write(
             guild,
             "feedback.modlog.status",
             id=suggestion,
-            status=self.service.status_name(locale, status),
+            status=status_name(tg, status),
             staff=interaction.user.mention,
             reason=cleaned or "—",
         )
@@ -237,7 +224,7 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         channel = guild.get_channel_or_thread(s.channel_id)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             return False
-        embed, view = self._message(self.service.locale(guild), s)
+        embed, view = self._message(self.bot.i18n.bound(guild), s)
         try:
             await channel.get_partial_message(s.message_id).edit(embed=embed, view=view)
         except discord.HTTPException:
@@ -247,22 +234,16 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
     async def _tell_author(self, guild: discord.Guild, s: Suggestion) -> bool:
         if s.author_id is None:
             return False
-        locale = self.service.locale(guild)
-        text = self.service.tl(
-            locale,
+        t = self.bot.i18n.bound(guild)
+        text = t(
             "feedback.suggest.dm_status",
             guild=guild.name,
             id=s.id,
             excerpt=clip(s.text, 120),
-            status=self.service.status_name(locale, s.status),
+            status=status_name(t, s.status),
             reason=s.reason or "—",
         )
-        try:
-            user = self.bot.get_user(s.author_id) or await self.bot.fetch_user(s.author_id)
-            await user.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException:
-            return False
-        return True
+        return await self.service.dm(s.author_id, text)
 
     @group.command(name="list")
     @app_commands.describe(status="Only this status", sort="top, new, old or controversial")
@@ -276,7 +257,7 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         """List suggestions, filtered by status and sorted by votes or date (everyone)."""
         assert interaction.guild_id is not None
         self.service.ensure_enabled(interaction.guild_id)
-        locale = self.service.locale(interaction)
+        t = self.bot.i18n.bound(interaction)
         found = await self.store.list_suggestions(interaction.guild_id, status)
         by_id = {s.id: s for s in found}
         ranked = rules.sort_suggestions(
@@ -284,25 +265,22 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         )
         if not ranked:
             await interaction.response.send_message(
-                self.service.tl(locale, "feedback.suggest.list_empty"), ephemeral=True
+                t("feedback.suggest.list_empty"), ephemeral=True
             )
             return
         lines = [
-            self.service.tl(
-                locale,
+            t(
                 "feedback.suggest.list_header",
                 count=len(ranked),
-                sort=self.service.tl(locale, f"feedback.suggest.sorts.{sort}"),
+                sort=t(f"feedback.suggest.sorts.{sort}"),
             )
         ]
         for item in ranked[:LISTED]:
             s = by_id[item.id]
             lines.append(
                 f"{rules.STATUS_EMOJI[s.status]} **#{s.id}** · 👍 {s.up} 👎 {s.down} · "
-                f"{self.service.status_name(locale, s.status)} — {clip(s.text, 90)}"
+                f"{status_name(t, s.status)} — {clip(s.text, 90)}"
             )
         if len(ranked) > LISTED:
-            lines.append(
-                self.service.tl(locale, "feedback.suggest.list_more", count=len(ranked) - LISTED)
-            )
+            lines.append(t("feedback.suggest.list_more", count=len(ranked) - LISTED))
         await interaction.response.send_message("\n".join(lines)[:2000], ephemeral=True)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from .models import KeyedError
 from .schema import STATUSES
 
 UP = 1
@@ -40,13 +41,8 @@ TEXT_MAX = 2000
 REASON_MAX = 1000
 
 
-class SuggestionError(ValueError):
+class SuggestionError(KeyedError):
     """Invalid suggestion action; ``key`` is the locale key explaining it."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.fields = fields
 
 
 def apply_vote(current: int | None, value: int) -> int | None:

@@ -71,15 +71,15 @@ class SurveysCog(commands.Cog, name="feedback_surveys"):
         target = channel or interaction.channel
         if not isinstance(target, discord.abc.Messageable):
             raise UserError("feedback.survey.no_channel")
-        locale = self.service.locale(interaction.guild)
-
-        t = self.service.translator(locale)
+        # posting is a REST call that may be slow or rate limited: answer Discord first
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        t = self.bot.i18n.bound(interaction.guild)
         view = discord.ui.View(timeout=None)
         view.add_item(SurveyButton(survey.name, "start", t("feedback.survey.answer")))
         message = await target.send(embed=render.survey_embed(t, survey), view=view)
-        await interaction.response.send_message(
-            self.service.t(
-                interaction, "feedback.survey.sent", name=survey.title, link=message.jump_url
+        await interaction.followup.send(
+            self.bot.i18n.bound(interaction)(
+                "feedback.survey.sent", name=survey.title, link=message.jump_url
             ),
             ephemeral=True,
         )
@@ -134,9 +134,9 @@ class SurveysCog(commands.Cog, name="feedback_surveys"):
             )
         )
 
-    def _button(self, locale: str, name: str, label_key: str, **fields: Any) -> discord.ui.View:
+    def _button(self, name: str, label: str) -> discord.ui.View:
         view = discord.ui.View(timeout=900)
-        view.add_item(SurveyButton(name, "next", self.service.tl(locale, label_key, **fields)))
+        view.add_item(SurveyButton(name, "next", label))
         return view
 
     async def _submit(
@@ -147,30 +147,27 @@ class SurveysCog(commands.Cog, name="feedback_surveys"):
         values: dict[str, str],
     ) -> None:
         guild_id, user_id, name = key
-        locale = self.service.locale(interaction)
+        t = self.bot.i18n.bound(interaction)
         try:
             advanced = progress.submit(values)
         except AnswerError as error:
-            message = self.service.tl(locale, f"feedback.{error.key}", **error.fields)
             await interaction.response.send_message(
-                message, view=self._button(locale, name, "feedback.survey.retry"), ephemeral=True
+                t(f"feedback.{error.key}", **error.fields),
+                view=self._button(name, t("feedback.survey.retry")),
+                ephemeral=True,
             )
             return
         if not advanced.done:
             self.drafts[key] = (advanced, self.bot.loop.time())
             await interaction.response.send_message(
-                self.service.tl(
-                    locale,
-                    "feedback.survey.page_saved",
-                    page=advanced.page,
-                    total=advanced.total_pages,
-                ),
+                t("feedback.survey.page_saved", page=advanced.page, total=advanced.total_pages),
                 view=self._button(
-                    locale,
                     name,
-                    "feedback.survey.continue",
-                    page=advanced.page + 1,
-                    total=advanced.total_pages,
+                    t(
+                        "feedback.survey.continue",
+                        page=advanced.page + 1,
+                        total=advanced.total_pages,
+                    ),
                 ),
                 ephemeral=True,
             )
@@ -182,7 +179,7 @@ class SurveysCog(commands.Cog, name="feedback_surveys"):
         if response is None:
             raise UserError("feedback.survey.already")
         await interaction.response.send_message(
-            self.service.tl(locale, "feedback.survey.thanks", title=progress.survey.title),
+            t("feedback.survey.thanks", title=progress.survey.title),
             ephemeral=True,
         )
         self.service.emit(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from .models import KeyedError
 from .schema import Question, SurveyDef
 
 FIELDS_PER_MODAL = 5
@@ -25,13 +26,8 @@ RATING_MIN, RATING_MAX = 1, 5
 NPS_MIN, NPS_MAX = 0, 10
 
 
-class AnswerError(ValueError):
+class AnswerError(KeyedError):
     """An answer that does not fit its question; ``key`` is the locale key to show."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.fields = fields
 
 
 def clip(text: str, limit: int) -> str:

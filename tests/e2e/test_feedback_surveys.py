@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cogs.feedback.scene import answer
 from cogs.feedback.surveys import clip
 
 SURVEY = """\
@@ -26,9 +27,11 @@ PAGE2 = {"q6": "", "q7": "10"}
 async def _post_survey(world):
     await world.set_config(SURVEY)
     r = await world.manager.slash("survey send", in_channel="general", name="launch")
-    answer = await r.response()
-    assert answer.ephemeral
+    said = await answer(r)
     [message] = [m for m in world.sb.messages(world.guild.channel("general")) if m.get("embeds")]
+    assert said.ephemeral
+    assert said.content.startswith(world.t("feedback.survey.sent", name="Launch survey", link=""))
+    assert said.content.endswith(f"/{message['id']}")
     return message
 
 
