@@ -54,7 +54,7 @@ async def open_ticket(
         raise UserError("complaints.errors.subject_required")
     on_behalf = opened_by.id != member.id
     if not on_behalf:
-        await _check_member_may_open(desk, guild, member)
+        _check_not_blocked(desk, guild, member)
     moment = now()
     draft = tk.new_ticket(
         guild_id=guild.id,
@@ -68,7 +68,12 @@ async def open_ticket(
         kind=kind,
         other_party_id=other.id if other else None,
     )
-    ticket = await desk.store.create(draft, description)
+    # Staff opening for someone is not held to the member's own limits.
+    limits = None if on_behalf else tk.OpenLimits(config.max_open, config.cooldown)
+    try:
+        ticket = await desk.store.create(draft, description, limits)
+    except tk.IllegalTransition as exc:
+        raise _refusal(exc) from None
     assert ticket.id is not None
     people: list[discord.Member] = [member, *([other] if other else [])]
     if on_behalf:
@@ -131,14 +136,17 @@ async def open_ticket(
     return ticket
 
 
-async def _check_member_may_open(desk: Desk, guild: discord.Guild, member: discord.Member) -> None:
+def _check_not_blocked(desk: Desk, guild: discord.Guild, member: discord.Member) -> None:
     config = desk.config(guild.id)
     if config.blocked_role is not None:
         blocked = places.role_by_ref(guild, config.blocked_role)
         if blocked is not None and blocked in member.roles:
             raise UserError("complaints.errors.blocked")
-    count, last = await desk.store.member_load(guild.id, member.id)
-    if count >= config.max_open:
-        raise UserError("complaints.errors.too_many", max=config.max_open)
-    if config.cooldown is not None and last is not None and now() - last < config.cooldown:
-        raise UserError("complaints.errors.cooldown", when=effects.stamp(last + config.cooldown))
+
+
+def _refusal(exc: tk.IllegalTransition) -> UserError:
+    """The store's refusal (limit or cooldown) as the member reads it."""
+    fields = dict(exc.fields)
+    if "until" in fields:
+        fields["when"] = effects.stamp(fields.pop("until"))
+    return UserError(exc.key, **fields)

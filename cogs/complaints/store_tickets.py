@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.db import Store
 
 from .rows import dt, ticket_from_row, ts
-from .tickets import Status, Ticket
+from .tickets import OpenLimits, Status, Ticket, check_may_open
 
 SELECT_TICKETS = (
     "SELECT description, id, guild_id, number, kind, member_id, other_party_id, opened_by, subject, category,"
@@ -26,9 +26,19 @@ class TicketStore(Store):
 
     # -- tickets --------------------------------------------------------------------------------
 
-    async def create(self, ticket: Ticket, description: str = "") -> Ticket:
-        """Insert ``ticket`` with the guild's next number; returns it with ``id`` and ``number``."""
+    async def create(
+        self, ticket: Ticket, description: str = "", limits: OpenLimits | None = None
+    ) -> Ticket:
+        """Insert ``ticket`` with the guild's next number; returns it with ``id`` and ``number``.
+
+        With ``limits``, the member's load is read in the same write transaction as the insert
+        (``BEGIN IMMEDIATE``): two openings at once are counted one after the other, and a
+        refusal (:class:`~.tickets.IllegalTransition`) rolls back, using no number.
+        """
         async with self.db.transaction():
+            if limits is not None:
+                load, last = await self.member_load(ticket.guild_id, ticket.member_id)
+                check_may_open(load, last, limits, ticket.opened_at)
             row = await self.db.fetchone(
                 "INSERT INTO complaints_counters (guild_id, last_number) VALUES (?, 1)"
                 " ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1"

@@ -130,6 +130,31 @@ def new_ticket(
     )
 
 
+@dataclass(frozen=True)
+class OpenLimits:
+    """What a member may open on their own: tickets open at once, time between two openings."""
+
+    max_open: int
+    cooldown: timedelta | None = None
+
+
+def check_may_open(
+    open_count: int, last_opened: datetime | None, limits: OpenLimits, now: datetime
+) -> None:
+    """Refuse a member's new ticket past the open limit or within the cooldown.
+
+    The store calls it inside the transaction that inserts the ticket, so two openings at
+    the same instant are counted one after the other. Raises :class:`IllegalTransition`
+    ``too_many`` (``max``) or ``cooldown`` (``until``: when the member may open again).
+    """
+    if open_count >= limits.max_open:
+        raise IllegalTransition("complaints.errors.too_many", max=limits.max_open)
+    if limits.cooldown is not None and last_opened is not None:
+        until = last_opened + limits.cooldown
+        if now < until:
+            raise IllegalTransition("complaints.errors.cooldown", until=until)
+
+
 def _bump(ticket: Ticket, **changes: object) -> Ticket:
     return replace(ticket, version=ticket.version + 1, **changes)  # type: ignore[arg-type]
 

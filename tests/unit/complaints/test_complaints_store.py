@@ -155,3 +155,35 @@ async def test_history_batches_skip_rows_of_forgotten_tickets(store: ComplaintsS
     ]
     await store.db.executemany(EVENT_INSERT, rows)
     assert [e.text for e in await store.history(G, kept.id)] == ["stays"]
+
+
+async def test_openings_at_once_never_pass_the_open_limit(store: ComplaintsStore) -> None:
+    limits = tk.OpenLimits(max_open=2)
+    results = await asyncio.gather(
+        *(store.create(ticket(subject=f"s{i}"), "d", limits) for i in range(6)),
+        return_exceptions=True,
+    )
+    made = [r for r in results if isinstance(r, tk.Ticket)]
+    refused = [r for r in results if isinstance(r, tk.IllegalTransition)]
+    assert len(made) == 2 and len(refused) == 4
+    assert {(e.key, e.fields["max"]) for e in refused} == {("complaints.errors.too_many", 2)}
+    assert len(await store.open_tickets(G)) == 2
+    # A refusal rolled back whole: no number was used, the next ticket is #3.
+    assert sorted(t.number for t in made) == [1, 2]
+    assert (await store.create(ticket(member_id=11), "", limits)).number == 3
+    # Another guild and another member have their own count.
+    assert (await store.create(replace(ticket(), guild_id=OTHER), "", limits)).number == 1
+
+
+async def test_openings_at_once_never_pass_the_cooldown(store: ComplaintsStore) -> None:
+    limits = tk.OpenLimits(max_open=10, cooldown=timedelta(hours=1))
+    results = await asyncio.gather(
+        *(store.create(ticket(), "d", limits) for _ in range(3)), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, tk.IllegalTransition)]
+    assert len(refused) == 2
+    assert {e.key for e in refused} == {"complaints.errors.cooldown"}
+    assert all(e.fields["until"] == T0 + timedelta(hours=1) for e in refused)
+    assert len(await store.open_tickets(G)) == 1
+    # Staff openings for a member are not held to the limits.
+    assert (await store.create(ticket(), "")).number == 2

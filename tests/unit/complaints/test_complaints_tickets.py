@@ -206,3 +206,17 @@ def test_invariants_hold_over_any_sequence(steps) -> None:
         if t.tier_responded_at is not None:
             assert t.first_response_at is not None
             assert t.tier_responded_at >= t.clock_start
+
+
+def test_check_may_open_counts_the_limit_then_the_cooldown() -> None:
+    limits = tk.OpenLimits(max_open=2, cooldown=timedelta(minutes=10))
+    tk.check_may_open(1, None, limits, T0)
+    tk.check_may_open(1, T0 - timedelta(minutes=10), limits, T0)  # exactly at the end: allowed
+    with pytest.raises(tk.IllegalTransition) as err:
+        tk.check_may_open(2, None, limits, T0)
+    assert (err.value.key, err.value.fields) == ("complaints.errors.too_many", {"max": 2})
+    with pytest.raises(tk.IllegalTransition) as err:
+        tk.check_may_open(0, T0 - timedelta(minutes=3), limits, T0)
+    assert err.value.key == "complaints.errors.cooldown"
+    assert err.value.fields == {"until": T0 + timedelta(minutes=7)}
+    tk.check_may_open(0, T0, tk.OpenLimits(max_open=1), T0)  # no cooldown configured
