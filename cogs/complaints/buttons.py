@@ -39,6 +39,15 @@ class ButtonHandlers:
         """A modal field whose label is ``complaints.form.<key>``."""
         return Field(key, self.t(interaction, f"complaints.form.{key}"), **options)
 
+    async def _ack(self, interaction: discord.Interaction) -> None:
+        """Acknowledge at once, privately: what follows talks to Discord, maybe many times.
+
+        Discord drops an interaction not answered within 3 seconds; a tier of 50 added one
+        request each, or a slow Discord, takes longer. :meth:`_reply` then follows up.
+        """
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
     async def _reply(self, interaction: discord.Interaction, key: str, **fields: Any) -> None:
         text = self.t(interaction, key, **fields)
         if interaction.response.is_done():
@@ -54,6 +63,7 @@ class ButtonHandlers:
         guild = member.guild
         if action in AT_ONCE:
             act, done = AT_ONCE[action]
+            await self._ack(interaction)
             ticket = await act(self.desk, guild, member, ticket_id)
             await self._reply(interaction, done, number=ticket.number)
         elif action in ("escalate", "close"):
@@ -70,6 +80,7 @@ class ButtonHandlers:
             fields = [self._field(interaction, "reason", long=True, max_length=500)]
 
             async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+                await self._ack(inter)
                 done = await actions.move(
                     self.desk, member.guild, member, ticket_id, values["reason"], up=True
                 )
@@ -82,7 +93,7 @@ class ButtonHandlers:
                 fields.append(self._field(interaction, "case", required=False, max_length=40))
 
             async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
-                await inter.response.defer(ephemeral=True, thinking=True)
+                await self._ack(inter)
                 done = await actions.close(
                     self.desk,
                     member.guild,
@@ -105,6 +116,7 @@ class ButtonHandlers:
         fields = [self._field(interaction, "statement", long=True, max_length=2000)]
 
         async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
+            await self._ack(inter)
             await actions.state(self.desk, member.guild, member, ticket_id, values["statement"])
             await self._reply(inter, "complaints.done.stated")
 

@@ -163,8 +163,13 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         who: str = "",
         **kwargs: Any,
     ) -> None:
-        """Run ``action(desk, guild, member, ticket_id, *args, **kwargs)``, confirm ``done_key``."""
+        """Run ``action(desk, guild, member, ticket_id, *args, **kwargs)``, confirm ``done_key``.
+
+        Every action posts in the ticket or a log, some many times (escalate adds a whole
+        tier): the interaction is acknowledged first, the confirmation follows.
+        """
         member = _member(interaction)
+        await self._ack(interaction)
         ticket_id = await self._ticket_id(interaction, number)
         ticket = await action(self.desk, member.guild, member, ticket_id, *args, **kwargs)
         await self._reply(interaction, done_key, number=ticket.number, who=who)
@@ -273,11 +278,9 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
         number: int | None = None,
     ) -> None:
         """Close with a resolution (staff); transcripts go to the tickets log."""
-        member = _member(interaction)
-        ticket_id = await self._ticket_id(interaction, number)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        ticket = await actions.close(self.desk, member.guild, member, ticket_id, resolution, case)
-        await self._reply(interaction, "complaints.done.closed", number=ticket.number)
+        await self._act(
+            interaction, number, "complaints.done.closed", actions.close, resolution, case
+        )
 
     @ticket.command(
         name="reopen", description="Reopen a recently closed ticket (its member or staff)."

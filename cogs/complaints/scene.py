@@ -51,7 +51,7 @@ async def play(stage: Any) -> None:
 
     stage.narrate(f"Complaints: mo claims ticket #{ticket.number} and answers zoe")
     claimed = await mo.click(header, "Claim")
-    await claimed.response(timeout=10)
+    await claimed.followups(1, timeout=10)  # the confirmation follows the acknowledgement
     await mo.say(thread, "Thanks for telling us. Can you share screenshots?")
     await zoe.say(thread, "Here they are.")
 
@@ -61,7 +61,7 @@ async def play(stage: Any) -> None:
     moved = await mo.submit_modal(
         click, {"reason": "Repeated DM harassment: a ban needs a manager."}
     )
-    await moved.response(timeout=10)
+    await moved.followups(1, timeout=10)
 
     stage.narrate("Complaints: maya closes it with a resolution; transcripts go to #reports")
     click = await maya.click(header, "Close")

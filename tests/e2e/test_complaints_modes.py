@@ -8,7 +8,7 @@ import sys
 
 from cogs.complaints import upkeep
 from sandbox import permissions as P
-from tests.e2e.test_complaints_open import CONFIG, opened_ticket
+from tests.e2e.test_complaints_open import CONFIG, answer, opened_ticket
 
 
 async def test_channel_mode_makes_a_private_channel_in_the_tickets_category(world):
@@ -26,15 +26,13 @@ async def test_channel_mode_makes_a_private_channel_in_the_tickets_category(worl
     assert world.guild.role("Manager").id not in channel.overwrites
     # A helper let in and taken out again: no thread echo to wait for, nothing kept in memory.
     bob = world.member("bob")
-    await (await world.moderator.slash("ticket add", in_channel=channel, member=bob)).response()
+    await answer(await world.moderator.slash("ticket add", in_channel=channel, member=bob))
     assert channel.overwrites[bob.id].allow & P.VIEW_CHANNEL
-    await (await world.moderator.slash("ticket remove", in_channel=channel, member=bob)).response()
+    await answer(await world.moderator.slash("ticket remove", in_channel=channel, member=bob))
     assert bob.id not in channel.overwrites
     assert world.bot.get_cog("complaints").desk.own_removals == set()
     # Escalation lets the next tier in; closing takes the member's voice but not their view.
-    await (
-        await world.moderator.slash("ticket escalate", in_channel=channel, reason="Ban?")
-    ).response()
+    await answer(await world.moderator.slash("ticket escalate", in_channel=channel, reason="Ban?"))
     assert channel.overwrites[world.guild.role("Manager").id].allow & P.VIEW_CHANNEL
     r = await world.manager.slash("ticket close", in_channel=channel, resolution="Done")
     await r.followups(1)
@@ -47,9 +45,7 @@ async def test_ticket_buttons_keep_working_after_a_restart(world):
     ticket, thread = await opened_ticket(world, world.member("alice"))
     await world.restart()
     header = world.sb.messages(thread)[0]
-    done = await (
-        await world.moderator.click(header, world.t("complaints.button.claim"))
-    ).response()
+    done = await answer(await world.moderator.click(header, world.t("complaints.button.claim")))
     assert done.content == world.t("complaints.done.claimed", number=1)
     # Messages in the thread are still followed after the restart.
     cog = world.bot.get_cog("complaints")

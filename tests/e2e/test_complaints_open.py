@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 CONFIG = "complaints:\n  channel: support\n  log_channel: reports\n"
@@ -17,6 +19,15 @@ async def open_complaint(actor, subject="Noise", category="harassment", text="He
     return opened, done
 
 
+async def answer(record, wait=5.0):
+    """What the user reads: the first response, or the follow-up after an acknowledgement."""
+    first = await record.response(timeout=wait)
+    if first.type in (5, 6):  # deferred: the answer is the first follow-up
+        [reply] = await record.followups(1, timeout=wait)
+        return reply
+    return first
+
+
 async def opened_ticket(world, actor, **kw):
     """Open a complaint and return (ticket, thread) once the header is posted."""
     _, done = await open_complaint(actor, **kw)
@@ -29,6 +40,22 @@ async def opened_ticket(world, actor, **kw):
     )
     thread = world.guild.channels[ticket.channel_id]
     return ticket, thread
+
+
+async def complaints_at_once(actor, count):
+    """``count`` complaint forms filled in, then all sent in the same instant: the replies."""
+    forms = [await actor.slash("complaint") for _ in range(count)]
+    for form in forms:
+        await form.response()
+    sent = await asyncio.gather(
+        *(
+            actor.submit_modal(
+                form, {"subject": f"Noise {i}", "category": "general", "description": "Loud"}
+            )
+            for i, form in enumerate(forms)
+        )
+    )
+    return [(await s.followups(1))[0].content for s in sent]
 
 
 async def test_complaint_opens_private_thread_with_member_and_first_tier(world):
@@ -106,6 +133,30 @@ async def test_disputes_count_toward_the_cooldown_and_the_limit(world):
     assert refusal.content.startswith(world.t("complaints.errors.cooldown", when="")[:20])
     cog = world.bot.get_cog("complaints")
     assert len(await cog.store.open_tickets(world.guild.id)) == 1  # nothing half-written
+
+
+async def test_complaints_sent_at_once_respect_the_open_limit(world):
+    await world.set_config(CONFIG + "  cooldown: null\n  max_open: 1\n")
+    replies = await complaints_at_once(world.member("alice"), 3)
+    cog = world.bot.get_cog("complaints")
+    [ticket] = await cog.store.open_tickets(world.guild.id)
+    opened = world.t(
+        "complaints.opened.reply", number=ticket.number, place=f"<#{ticket.channel_id}>"
+    )
+    too_many = world.t("complaints.errors.too_many", max=1)
+    assert sorted(replies) == sorted([opened, too_many, too_many])
+    # Nothing half-made: one thread, and the refusals used no ticket number.
+    threads = [r for r in world.sb.requests if r.route == "/channels/{channel_id}/threads"]
+    assert len(threads) == 1 and ticket.number == 1
+
+
+async def test_complaints_sent_at_once_respect_the_cooldown(world):
+    await world.set_config(CONFIG + "  cooldown: 1h\n  max_open: 5\n")
+    replies = await complaints_at_once(world.member("alice"), 2)
+    cooldown = world.t("complaints.errors.cooldown", when="")
+    assert sum(reply.startswith(cooldown[:20]) for reply in replies) == 1
+    cog = world.bot.get_cog("complaints")
+    assert len(await cog.store.open_tickets(world.guild.id)) == 1
 
 
 @pytest.mark.parametrize("locale", ["fr"])
