@@ -320,22 +320,8 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
     async def _on_unban_timer(self, timer: Timer) -> None:
         guild = self.bot.get_guild(timer.guild_id)
         if guild is None:
-            return
-        user = discord.Object(int(timer.payload["user_id"]))
-        try:
-            ban = await guild.fetch_ban(user)
-        except discord.NotFound:
-            return  # unbanned by hand already: nothing to do
-        if ban.reason != timer.payload.get("reason"):
-            return  # banned again by someone else since: their decision stands
-        try:
-            await self.enforcer.unban(
-                guild, user, None, f"tempban #{timer.payload.get('case')} expired"
-            )
-        except UserError as exc:
-            log.warning(
-                "policies: tempban of %s in %s not lifted: %s", user.id, guild.id, exc.message_key
-            )
+            return  # Vigie left the server: there is nothing it could lift
+        await self.enforcer.lift_expired(guild, timer)
 
     # -- /policy test -----------------------------------------------------------------------------
     @policy.command(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,21 +21,17 @@ from bot import checks
 from bot.durations import format_duration
 from bot.errors import UserError
 
+from .ban_state import CASE_MARK, audit_reason
+from .bans import UNBAN_TIMER, BanOutcome, BansMixin
 from .points import PointsPolicy, Step, add
 from .store import Case, NewCase, PoliciesStore
 
 log = logging.getLogger(__name__)
 
-UNBAN_TIMER = "policies_unban"
-CASE_MARK = "Vigie"
 # A member punished moments ago by a rule is not punished again for the next copies of a burst.
 REPEAT_GRACE = 30.0
 _RANK = {"warn": 1, "timeout": 2, "kick": 3, "ban": 4, "tempban": 4}
-
-
-def audit_reason(kind: str, reason: str | None) -> str:
-    """The audit-log reason, unique per action (timers recognise their own bans by it)."""
-    return f"{CASE_MARK} {kind} {time.time_ns() % 10**12}: {reason or '-'}"[:512]
+__all__ = ["CASE_MARK", "UNBAN_TIMER", "BanOutcome", "Enforcer", "audit_reason"]
 
 
 def _hierarchy_facts(actor: discord.Member, target: discord.Member) -> checks.ActFacts:
@@ -54,7 +51,7 @@ def _hierarchy_facts(actor: discord.Member, target: discord.Member) -> checks.Ac
     )
 
 
-class Enforcer:
+class Enforcer(BansMixin):
     """Performs moderation actions for one bot; no state but a short anti-repeat memory."""
 
     def __init__(self, bot: Any, store: PoliciesStore) -> None:
@@ -64,6 +61,12 @@ class Enforcer:
         # Read, add and save of a balance must not interleave: two hits of one burst would
         # both read 2 points, both cross 3, and the ladder would punish twice.
         self._points_lock = asyncio.Lock()
+        # One lock per (guild, user): a ban, its unban timer and an unban never interleave, so
+        # two moderators (or a moderator and an expiring timer) cannot leave two timers or
+        # lift a ban decided a moment later.
+        self._ban_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     # -- helpers ----------------------------------------------------------------------------
     def t(self, guild: discord.Guild, key: str, **fields: Any) -> str:
@@ -150,10 +153,24 @@ class Enforcer:
         failed API call (a correction DM follows the announcement).
         """
         self.check(guild, actor, target, kind)
+        new = self._new_case(
+            kind, target, actor, reason, duration, rule, evidence, channel_id, message_id, points
+        )
+        if kind in ("ban", "tempban"):
+            async with self._ban_lock(guild.id, target.id):
+                return await self._apply(guild, target, new, purge, notify)
+        return await self._apply(guild, target, new, purge, notify)
+
+    @staticmethod
+    def _new_case(
+        kind: str, target: discord.abc.User, actor: discord.Member | None, reason: str | None,
+        duration: int | None, rule: str | None = None, evidence: str | None = None,
+        channel_id: int | None = None, message_id: int | None = None, points: int = 0,
+    ) -> NewCase:  # fmt: skip
         if kind == "timeout":
             duration = max(60, min(int(duration or 3600), 28 * 86400 - 60))
         expires = time.time() + duration if duration and kind in ("timeout", "tempban") else None
-        new = NewCase(
+        return NewCase(
             kind=kind,
             user_id=target.id,
             moderator_id=actor.id if actor else None,
@@ -166,9 +183,14 @@ class Enforcer:
             message_id=message_id,
             points=points,
         )
+
+    async def _apply(
+        self, guild: discord.Guild, target: Any, new: NewCase, purge: int, notify: bool
+    ) -> Case:
+        kind = new.kind
         # The audit reason is unique to this action: the tempban timer compares it with the
         # ban it finds, so a ban a human placed since (another reason) is never lifted by us.
-        why = audit_reason(kind, reason or rule)
+        why = audit_reason(kind, new.reason or new.rule)
         announced = False
         dm_on = bool(self.section(guild.id).get("dm_members", True))
         if notify and dm_on and kind != "note":
@@ -249,26 +271,3 @@ class Enforcer:
         except UserError as exc:
             log.warning("policies: ladder step %s on %s refused: %s", step, member.id, exc)
             return None
-
-    async def unban(
-        self, guild: discord.Guild, user: discord.abc.Snowflake, actor: discord.Member | None,
-        reason: str | None,
-    ) -> Case:  # fmt: skip
-        """Lift a ban (by hand or by timer) and record it."""
-        perms = guild.me.guild_permissions
-        if not (perms.ban_members or perms.administrator):
-            raise UserError("errors.bot_missing_permission", permission="ban members")
-        try:
-            await guild.unban(user, reason=audit_reason("unban", reason))
-        except discord.NotFound as exc:
-            raise UserError("policies.not_banned") from exc
-        case = await self.store.open_case(
-            guild.id, NewCase("unban", user.id, actor.id if actor else None, reason=reason)
-        )
-        await self.bot.timers.cancel(guild.id, UNBAN_TIMER, str(user.id))
-        await self.bot.modlog.write(
-            guild, "policies.modlog.case", number=case.number, kind=self.kind(guild, "unban"),
-            user=str(user.id), moderator=f"<@{actor.id}>" if actor else "Vigie",
-            reason=reason or "-",
-        )  # fmt: skip
-        return case

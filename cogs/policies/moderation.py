@@ -18,6 +18,7 @@ from bot import checks
 from bot.durations import DurationError, format_duration, parse_seconds
 from bot.errors import UserError
 
+from .ban_state import BanChange
 from .deleter import BULK_MAX, BULK_MAX_AGE, snowflake_age
 from .points import PointsPolicy
 from .store import Case, NewCase
@@ -35,6 +36,12 @@ PURGE_CHOICES = [
     app_commands.Choice(name="1d", value="1d"),
     app_commands.Choice(name="7d", value="7d"),
 ]
+
+# What a moderator reads when the user was banned already (see ban_state).
+BAN_CHANGE_DONE = {
+    BanChange.NEW_END: "done.tempban_new_end",
+    BanChange.MAKE_PERMANENT: "done.ban_permanent",
+}
 
 
 def _seconds(text: str) -> int:
@@ -65,7 +72,14 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         enforcer.check(guild, actor, target, kind)
         # Answer within Discord's 3 seconds, whatever the API calls below take.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        case = await enforcer.punish(guild, target, kind, actor=actor, **options)
+        done = f"done.{kind}"
+        previous: int | None = None
+        if kind in ("ban", "tempban"):
+            outcome = await enforcer.ban(guild, target, kind, actor=actor, **options)
+            case, previous = outcome.case, outcome.previous
+            done = BAN_CHANGE_DONE.get(outcome.change, done)
+        else:
+            case = await enforcer.punish(guild, target, kind, actor=actor, **options)
         if kind == "warn" and isinstance(target, discord.Member) and case.points:
             points, ladder = await enforcer.add_points(guild, target, case.points)
             extra = self.t(guild, "done.points", points=points)
@@ -80,7 +94,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
             extra = ""
         duration = format_duration(case.duration) if case.duration else ""
         text = self.t(
-            guild, f"done.{kind}", number=case.number, user=str(target), duration=duration
+            guild, done, number=case.number, user=str(target), duration=duration, previous=previous
         )
         await interaction.followup.send(f"{text} {extra}".strip(), ephemeral=True)
         return case
@@ -183,7 +197,10 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         self, interaction: discord.Interaction[Any], user: discord.User, reason: str | None = None,
         purge: app_commands.Choice[str] | None = None,
     ) -> None:  # fmt: skip
-        """Ban (moderators; the bot needs Ban Members)."""
+        """Ban (moderators; the bot needs Ban Members).
+
+        A temporary ban of Vigie's becomes permanent; any other ban already held is refused.
+        """
         target = self._member_or_user(interaction, user)
         await self._act(
             interaction,
@@ -210,7 +227,11 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         duration: str,
         reason: str | None = None,
     ) -> None:
-        """Temporary ban (moderators; the bot needs Ban Members)."""
+        """Temporary ban (moderators; the bot needs Ban Members).
+
+        On a temporary ban of Vigie's it sets the new end (one unban timer, always); any other
+        ban already held is refused: lift it with /unban first.
+        """
         target = self._member_or_user(interaction, user)
         await self._act(interaction, target, "tempban", reason=reason, duration=_seconds(duration))
 
@@ -220,7 +241,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
     async def unban(
         self, interaction: discord.Interaction[Any], user: discord.User, reason: str | None = None
     ) -> None:
-        """Unban a user (moderators; the bot needs Ban Members)."""
+        """Unban a user (moderators; the bot needs Ban Members); a pending tempban end goes too."""
         guild = interaction.guild
         assert guild is not None and isinstance(interaction.user, discord.Member)
         case = await self.policies.enforcer.unban(guild, user, interaction.user, reason)

@@ -165,6 +165,15 @@ class PoliciesStore(Store):
         )
         return [Case.from_row(r) for r in rows]
 
+    async def last_ban(self, guild_id: int, user_id: int) -> Case | None:
+        """The user's newest ban or tempban case, or None."""
+        row = await self.db.fetchone(
+            "SELECT * FROM policies_cases WHERE guild_id = ? AND user_id = ?"
+            " AND kind IN ('ban', 'tempban') ORDER BY number DESC LIMIT 1",
+            (guild_id, user_id),
+        )
+        return Case.from_row(row) if row else None
+
     async def all_cases(self, guild_id: int, since: float | None = None) -> list[Case]:
         """Every case of the guild (oldest first), for the CSV export."""
         rows = await self.db.fetchall(

@@ -47,6 +47,21 @@ async def reply(record) -> str:
     return first.content
 
 
+async def bring_forward(world) -> None:
+    """Make the pending unban timer (same key and payload) due now; wait for its handler."""
+    fired = asyncio.get_running_loop().create_future()
+
+    async def on_timer(timer) -> None:
+        if not fired.done():
+            fired.set_result(timer)
+
+    world.bot.add_listener(on_timer, "on_policies_unban_timer")
+    [timer] = await world.bot.timers.pending(world.guild.id, "policies_unban")
+    due = datetime.now(UTC) - timedelta(seconds=1)
+    await world.bot.timers.schedule(timer.guild_id, timer.kind, due, timer.payload, key=timer.key)
+    await asyncio.wait_for(fired, 10)  # the handler has returned
+
+
 @pytest.fixture
 async def policed(world):
     await world.set_config(CONFIG)
@@ -157,18 +172,7 @@ async def test_unban_by_hand_leaves_the_timer_harmless(policed):
     ban = world.guild.bans.pop(alice.id)
     ban.reason = "banned by hand"
     world.guild.bans[alice.id] = ban
-    fired = asyncio.get_running_loop().create_future()
-
-    async def on_timer(timer) -> None:
-        if not fired.done():
-            fired.set_result(timer)
-
-    world.bot.add_listener(on_timer, "on_policies_unban_timer")
-    # The hour is brought forward: the same timer (same key and payload) falls due now.
-    [timer] = await world.bot.timers.pending(world.guild.id, "policies_unban")
-    due = datetime.now(UTC) - timedelta(seconds=1)
-    await world.bot.timers.schedule(timer.guild_id, timer.kind, due, timer.payload, key=timer.key)
-    await asyncio.wait_for(fired, 10)  # the handler has returned
+    await bring_forward(world)
     assert alice.id in world.guild.bans
     assert not [r for r in world.sb.requests if r.method == "DELETE" and r.route == BAN]
 
