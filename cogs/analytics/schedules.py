@@ -11,6 +11,7 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -18,7 +19,7 @@ from bot.modlog import resolve_channel
 from bot.timers import Timer
 
 from . import embeds
-from .periods import Period, month_period, next_month_start
+from .periods import Period, month_period, next_month_start, parse_month
 from .schema import AnalyticsConfig
 
 if TYPE_CHECKING:
@@ -39,8 +40,9 @@ class Schedules:
         self._arming = asyncio.Lock()
 
     async def ensure(self, guild_id: int) -> None:
-        """One pending monthly timer while reports are on; one watch timer while it is on.
-        A timer that fell due while the bot was down is left alone: it fires at start."""
+        """One pending monthly timer while reports are on, due at midnight on the 1st in the
+        server's current timezone (moved when the zone changed); one watch timer while it is
+        on. A timer that fell due while the bot was down is left alone: it fires at start."""
         async with self._arming:
             await self._ensure(guild_id)
 
@@ -55,11 +57,27 @@ class Schedules:
         elif not monthly:
             due = next_month_start(datetime.now(UTC), self.cog.zone(guild_id))
             await timers.schedule(guild_id, MONTHLY, due, key=due.strftime("%Y-%m"))
+        else:
+            await self._follow_timezone(guild_id, monthly)
         watch_on = settings is not None and settings.config.watch.enabled
         if not watch_on:
             await timers.cancel(guild_id, WATCH, "watch")
         elif not await timers.pending(guild_id, WATCH):
             await timers.schedule(guild_id, WATCH, datetime.now(UTC), key="watch")
+
+    async def _follow_timezone(self, guild_id: int, monthly: list[Timer]) -> None:
+        """Move each pending monthly timer to its month's first midnight in the current zone
+        (the zone may have changed since it was armed). Scheduling again under the same key
+        replaces the row in one transaction: one timer before, one after, even across a crash.
+        A timer already due is left to fire: its handler reads the zone then."""
+        zone = self.cog.zone(guild_id)
+        now = datetime.now(UTC)
+        for timer in monthly:
+            if timer.due_at <= now or parse_month(timer.key or "") is None:
+                continue  # due (or not one of ours): left to fire as it is
+            due = _month_start(timer, zone)
+            if due.timestamp() != timer.due_at.timestamp():
+                await self.bot.timers.schedule(guild_id, MONTHLY, due, timer.payload, key=timer.key)
 
     async def monthly_due(self, timer: Timer) -> None:
         guild = self.bot.get_guild(timer.guild_id)
@@ -67,12 +85,16 @@ class Schedules:
         if guild is None or settings is None or not settings.config.monthly_report:
             return
         zone = self.cog.zone(guild.id)
-        due = timer.due_at.astimezone(zone)
-        period = month_period(due.year, due.month, zone).previous()
+        start = _month_start(timer, zone)
+        if start > datetime.now(UTC):
+            # Armed under a zone ahead of the current one (changed while the bot was down, or
+            # just before the timer fired): the month has not begun here yet, wait for it.
+            await self.bot.timers.schedule(guild.id, MONTHLY, start, timer.payload, key=timer.key)
+            return
+        local = start.astimezone(zone)
+        period = month_period(local.year, local.month, zone).previous()
         await self.post_monthly(guild, settings.config, period)
-        following = next_month_start(
-            max(datetime.now(UTC), timer.due_at + timedelta(hours=1)), zone
-        )
+        following = next_month_start(max(datetime.now(UTC), start + timedelta(hours=1)), zone)
         await self.bot.timers.schedule(
             guild.id, MONTHLY, following, key=following.strftime("%Y-%m")
         )
@@ -117,3 +139,12 @@ class Schedules:
         finally:
             due = datetime.now(UTC) + watch.interval
             await self.bot.timers.schedule(guild.id, WATCH, due, key="watch")
+
+
+def _month_start(timer: Timer, zone: ZoneInfo) -> datetime:
+    """Midnight of the 1st in ``zone`` nearest the timer's due time: the start of the month it
+    was armed to open, whatever the zone was then (offsets differ by hours, months by weeks)."""
+    local = timer.due_at.astimezone(zone)
+    month = month_period(local.year, local.month, zone)
+    nearer_end = month.end - timer.due_at < timer.due_at - month.start
+    return month.end if nearer_end else month.start
