@@ -17,7 +17,7 @@ from bot.errors import UserError
 
 from . import render
 from .reports import TIMER_KIND, Reports
-from .service import FeedbackService, category_name, now
+from .service import FeedbackPart, FeedbackService, category_name, now
 from .surveys import AnswerError, FieldSpec, clip, parse_category, parse_rating
 from .views import EntryButton, FormModal, RetryView
 
@@ -28,7 +28,7 @@ REPLY_MAX = 1800  # a DM is 2000 characters, and the reply comes with a short he
 MINE_LISTED = 10
 
 
-class FeedbackCog(commands.Cog, name="feedback"):
+class FeedbackCog(FeedbackPart, name="feedback"):
     """Tell the team what you think: /feedback (everyone), replies and reports for staff."""
 
     staff = app_commands.Group(
@@ -39,9 +39,7 @@ class FeedbackCog(commands.Cog, name="feedback"):
     )
 
     def __init__(self, bot: Any, service: FeedbackService) -> None:
-        self.bot = bot
-        self.service = service
-        self.store = service.store
+        super().__init__(bot, service)
         self.reports = Reports(bot, service)
         # set once the digest timers of every guild are armed after start-up (tests wait on it)
         self.digests_armed = asyncio.Event()

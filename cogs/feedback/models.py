@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
+
+RowT = TypeVar("RowT")
 
 
 class KeyedError(ValueError):
@@ -37,6 +39,12 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def from_columns(cls: type[RowT], row: Mapping[str, Any], **converted: Any) -> RowT:
+    """``cls`` from a row: each field from the column of its name, unless given ``converted``."""
+    taken = {f.name: row[f.name] for f in fields(cls) if f.name not in converted}  # type: ignore[arg-type]
+    return cls(**taken, **converted)
+
+
 @dataclass(frozen=True)
 class FeedbackEntry:
     """One answer to the feedback form."""
@@ -55,17 +63,12 @@ class FeedbackEntry:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> FeedbackEntry:
         anonymous = bool(row["anonymous"])
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            category=row["category"],
-            rating=row["rating"],
-            text=row["text"],
+        return from_columns(
+            cls,
+            row,
             anonymous=anonymous,
             author_id=None if anonymous else row["author_id"],
-            created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
-            inbox_channel_id=row["inbox_channel_id"],
-            inbox_message_id=row["inbox_message_id"],
+            created_at=parse_time(row["created_at"]),
         )
 
 
@@ -93,20 +96,13 @@ class Suggestion:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Suggestion:
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            author_id=row["author_id"],
-            text=row["text"],
-            status=row["status"],
-            reason=row["reason"],
-            channel_id=row["channel_id"],
-            message_id=row["message_id"],
-            thread_id=row["thread_id"],
+        return from_columns(
+            cls,
+            row,
             up=row["up"] or 0,
             down=row["down"] or 0,
-            created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
-            updated_at=parse_time(row["updated_at"]),  # type: ignore[arg-type]
+            created_at=parse_time(row["created_at"]),
+            updated_at=parse_time(row["updated_at"]),
         )
 
 
@@ -128,17 +124,13 @@ class Poll:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Poll:
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            channel_id=row["channel_id"],
-            message_id=row["message_id"],
-            author_id=row["author_id"],
-            question=row["question"],
+        return from_columns(
+            cls,
+            row,
             options=tuple(json.loads(row["options"])),
             multiple=bool(row["multiple"]),
             anonymous=bool(row["anonymous"]),
-            closes_at=parse_time(row["closes_at"]),  # type: ignore[arg-type]
+            closes_at=parse_time(row["closes_at"]),
             closed_at=parse_time(row["closed_at"]),
         )
 
@@ -156,13 +148,8 @@ class SurveyResponse:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> SurveyResponse:
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            survey=row["survey"],
-            user_id=row["user_id"],
-            answers=json.loads(row["answers"]),
-            created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
+        return from_columns(
+            cls, row, answers=json.loads(row["answers"]), created_at=parse_time(row["created_at"])
         )
 
 
@@ -180,12 +167,6 @@ class Reply:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Reply:
-        return cls(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            entry_id=row["entry_id"],
-            staff_id=row["staff_id"],
-            text=row["text"],
-            delivered=bool(row["delivered"]),
-            created_at=parse_time(row["created_at"]),  # type: ignore[arg-type]
+        return from_columns(
+            cls, row, delivered=bool(row["delivered"]), created_at=parse_time(row["created_at"])
         )

@@ -10,7 +10,6 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import checks
 from bot.durations import DurationError, format_duration, parse_seconds
@@ -20,20 +19,15 @@ from . import polls as rules
 from . import render
 from .charts import poll_chart
 from .models import Poll
-from .service import FeedbackService, now, user_error_from
+from .service import FeedbackPart, now, user_error_from
 
 log = logging.getLogger(__name__)
 
 TIMER_KIND = "feedback_poll_close"
 
 
-class PollsCog(commands.Cog, name="feedback_polls"):
+class PollsCog(FeedbackPart, name="feedback_polls"):
     """Quick polls with buttons; results are posted when the poll closes."""
-
-    def __init__(self, bot: Any, service: FeedbackService) -> None:
-        self.bot = bot
-        self.service = service
-        self.store = service.store
 
     async def cog_load(self) -> None:
         self.bot.timers.handler(TIMER_KIND, self.on_close_timer)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord.ext import commands
 
 from bot.errors import UserError
 from bot.modlog import resolve_channel
@@ -89,6 +90,15 @@ class FeedbackService:
     def emit(self, name: str, **payload: Any) -> None:
         """Dispatch an analytics event (see the module docstring)."""
         self.bot.dispatch(name, payload)
+
+
+class FeedbackPart(commands.Cog):
+    """Base of the feedback cogs: the bot, the shared service and its store."""
+
+    def __init__(self, bot: Vigie, service: FeedbackService) -> None:
+        self.bot = bot
+        self.service = service
+        self.store = service.store
 
 
 def category_name(t: Callable[..., str], category: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -17,7 +16,7 @@ from . import render
 from . import suggestions as rules
 from .models import Suggestion
 from .schema import STATUSES
-from .service import FeedbackService, now, status_name, user_error_from
+from .service import FeedbackPart, now, status_name, user_error_from
 from .surveys import clip
 from .views import SuggestionVoteButton
 
@@ -27,7 +26,7 @@ VOTABLE = frozenset({"open", "under_review", "approved"})
 LISTED = 15
 
 
-class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
+class SuggestionsCog(FeedbackPart, name="feedback_suggestions"):
     """Ideas from the community, voted on by members and answered by staff."""
 
     group = app_commands.Group(
@@ -35,11 +34,6 @@ class SuggestionsCog(commands.Cog, name="feedback_suggestions"):
         description="List suggestions, or set their status (moderators).",
         guild_only=True,
     )
-
-    def __init__(self, bot: Any, service: FeedbackService) -> None:
-        self.bot = bot
-        self.service = service
-        self.store = service.store
 
     def _message(
         self, t: Callable[..., str], s: Suggestion

@@ -12,14 +12,13 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot import checks
 from bot.errors import UserError
 
 from . import render
 from .schema import SurveyDef
-from .service import FeedbackService, now
+from .service import FeedbackPart, FeedbackService, now
 from .surveys import AnswerError, SurveyProgress
 from .views import FormModal, SurveyButton
 
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 DRAFT_SECONDS = 3600
 
 
-class SurveysCog(commands.Cog, name="feedback_surveys"):
+class SurveysCog(FeedbackPart, name="feedback_surveys"):
     """Surveys defined in the config, answered once per member."""
 
     group = app_commands.Group(
@@ -40,9 +39,7 @@ class SurveysCog(commands.Cog, name="feedback_surveys"):
     )
 
     def __init__(self, bot: Any, service: FeedbackService) -> None:
-        self.bot = bot
-        self.service = service
-        self.store = service.store
+        super().__init__(bot, service)
         # (guild, member, survey) -> (progress, monotonic time of the last page)
         self.drafts: dict[tuple[int, int, str], tuple[SurveyProgress, float]] = {}
 
