@@ -162,11 +162,18 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         checks.ensure_can_act(interaction.user, member, "untimeout")
         if not member.is_timed_out():
             raise UserError("policies.not_timed_out", user=str(member))
-        await member.timeout(None, reason=reason or f"by {interaction.user}")
+        # Answer within Discord's 3 seconds, however long a slow or failing API call takes.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            await member.timeout(None, reason=reason or f"by {interaction.user}")
+        except discord.HTTPException as exc:
+            raise UserError(
+                "policies.action_failed", action="untimeout", error=str(exc)[:200]
+            ) from exc
         case = await self.policies.store.open_case(
             guild.id, NewCase("untimeout", member.id, interaction.user.id, reason=reason)
         )
-        await interaction.response.send_message(
+        await interaction.followup.send(
             self.t(guild, "done.untimeout", number=case.number, user=str(member)), ephemeral=True
         )
 
@@ -244,8 +251,10 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         """Unban a user (moderators; the bot needs Ban Members); a pending tempban end goes too."""
         guild = interaction.guild
         assert guild is not None and isinstance(interaction.user, discord.Member)
+        # Unban, record and mod log may outlast Discord's 3 seconds: answer first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         case = await self.policies.enforcer.unban(guild, user, interaction.user, reason)
-        await interaction.response.send_message(
+        await interaction.followup.send(
             self.t(guild, "done.unban", number=case.number, user=str(user)), ephemeral=True
         )
 

@@ -187,8 +187,8 @@ async def test_timeout_untimeout_and_bad_duration(policed):
     )
     assert text == "Case #1: bob was timed out for 10m."
     assert world.guild.members[bob.id].communication_disabled_until is not None
-    first = await (await world.moderator.slash("untimeout", member=bob)).response()
-    assert first.content == "Case #2: bob's timeout was lifted."
+    text = await reply(await world.moderator.slash("untimeout", member=bob))
+    assert text == "Case #2: bob's timeout was lifted."
     assert world.guild.members[bob.id].communication_disabled_until is None
 
 
