@@ -64,7 +64,12 @@ class RaidCog(commands.Cog, name="policies-raid"):
     async def is_active(self, guild_id: int) -> bool:
         """Raid mode of the guild (cached after the first read)."""
         if guild_id not in self._active:
-            self._active[guild_id] = (await self.policies.store.raid(guild_id)).active
+            active = (await self.policies.store.raid(guild_id)).active
+            if active and not self.detector.quiet_since(guild_id):
+                # Raid mode outlived a restart: its quiet period counts from now, so it ends
+                # after all (the time of the last suspicious join was in memory only).
+                self.detector.suspicious(guild_id, time.time())
+            self._active[guild_id] = active
         return self._active[guild_id]
 
     # -- joins -----------------------------------------------------------------------------------
@@ -159,6 +164,13 @@ class RaidCog(commands.Cog, name="policies-raid"):
         await self.bot.modlog.write(guild, "policies.modlog.raid_off")
 
     async def _quiet_watch(self) -> None:
+        await self.bot.wait_until_ready()
+        # Guilds left in raid mode by the last run are watched too, not only after a join.
+        for guild in list(self.bot.guilds):
+            try:
+                await self.is_active(guild.id)
+            except Exception:
+                log.exception("policies: raid mode of %s could not be read", guild.id)
         while True:
             await asyncio.sleep(CHECK_EVERY)
             now = time.time()

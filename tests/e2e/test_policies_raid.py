@@ -103,6 +103,20 @@ async def test_raid_mode_turns_itself_off_after_the_quiet_period(make_world, mon
     await world.sb.wait_for_message("#reports", where=lambda m: m["content"] == "Raid mode is off.")
 
 
+async def test_raid_mode_left_on_by_a_restart_still_ends(make_world, monkeypatch):
+    monkeypatch.setattr(raid_mode, "CHECK_EVERY", 0.05)
+    world = await make_world()
+    await world.set_config(CONFIG.replace("quiet_period: 10m", "quiet_period: 1m"))
+    await (await world.moderator.slash("raid on")).response()
+    await world.sb.wait_for_message("#reports", where=lambda m: "Raid mode is ON" in m["content"])
+    await world.restart()
+    status = await (await world.moderator.slash("raid status")).response()
+    assert status.content.startswith("Raid mode is on since")  # not ended by the restart
+    # No join after the restart: the quiet minute passes all the same (brought forward).
+    world.bot.get_cog("policies-raid").detector.suspicious(world.guild.id, time.time() - 61)
+    await world.sb.wait_for_message("#reports", where=lambda m: m["content"] == "Raid mode is off.")
+
+
 async def test_spam_wave_is_cleaned_with_bulk_deletes_grouped_per_channel(policed):
     world = policed
     spam = "Free gold at cheap-gold dot example, hurry up!"
