@@ -12,6 +12,7 @@ import discord
 from bot import checks
 from bot.errors import UserError
 
+from .bans import BAN_KINDS
 from .enforcer import CASE_MARK
 from .store import Case
 from .views import alert_buttons, alert_channel
@@ -85,8 +86,9 @@ class AlertsMixin:
         if case is None:
             raise UserError("policies.case_unknown", number=number)
         t = self.enforcer.t
+        later: int | None = None
         if action == "undo":
-            await self.undo(guild, case, interaction.user)
+            later = await self.undo(guild, case, interaction.user)
         elif action == "escalate":
             reports = self.bot.modlog.channel_for(guild, "reports")
             if reports is not None:
@@ -104,6 +106,8 @@ class AlertsMixin:
                     text, embeds=embeds[:1], allowed_mentions=discord.AllowedMentions(roles=True)
                 )
         done = t(guild, f"alert.done_{action}", moderator=interaction.user.display_name)
+        if later is not None:
+            done += " " + t(guild, "alert.later_stands", number=later)
         embeds = interaction.message.embeds if interaction.message else []
         if embeds:
             embed = embeds[0]
@@ -112,20 +116,31 @@ class AlertsMixin:
         else:
             await interaction.response.send_message(done, ephemeral=True)
 
-    async def undo(self, guild: discord.Guild, case: Case, actor: discord.Member) -> None:
-        """Lift a case's punishment if it still holds, pardon it, and give its points back."""
+    async def undo(self, guild: discord.Guild, case: Case, actor: discord.Member) -> int | None:
+        """Lift a case's punishment if it still holds, pardon it, and give its points back.
+
+        A later case of the same sort (a new timeout, a permanent /ban) is a later decision:
+        it stands, only this case is pardoned, and that later case's number is returned.
+        """
+        kinds = {"timeout": ("timeout",), "ban": BAN_KINDS, "tempban": BAN_KINDS}.get(case.kind)
+        later = await self.store.latest_case(guild.id, case.user_id, kinds) if kinds else None
+        if later is not None and later.number != case.number:
+            await self.pardon(guild, case)
+            return later.number
         member = guild.get_member(case.user_id)
         if case.kind == "timeout" and member is not None and member.is_timed_out():
             checks.ensure_can_act(actor, member, "untimeout")
             await member.timeout(None, reason=f"{CASE_MARK}: case #{case.number} undone by {actor}")
-        elif case.kind in ("ban", "tempban"):
+        elif case.kind in BAN_KINDS:
             try:
                 await self.enforcer.unban(
                     guild, discord.Object(case.user_id), actor, f"undo #{case.number}"
                 )
-            except UserError:
-                pass  # already unbanned by someone: nothing to undo
+            except UserError as exc:
+                if exc.message_key != "policies.not_banned":
+                    raise  # e.g. Ban Members taken away: said to the moderator, not pardoned
         await self.pardon(guild, case)
+        return None
 
     async def pardon(self, guild: discord.Guild, case: Case) -> bool:
         """Mark the case pardoned and take its points back; False if it already was."""

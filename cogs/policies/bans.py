@@ -22,6 +22,7 @@ from .ban_state import BanChange, audit_reason, ban_change, placed_by_vigie
 from .store import Case, NewCase
 
 UNBAN_TIMER = "policies_unban"
+BAN_KINDS = ("ban", "tempban")
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class BansMixin:
             if held is None:
                 return BanOutcome(await self._apply(guild, target, new, purge, True), change)
             if change is BanChange.REFUSE:
-                previous = await self.store.last_ban(guild.id, target.id)
+                previous = await self.store.latest_case(guild.id, target.id, BAN_KINDS)
                 if previous is not None and placed_by_vigie(held.reason):
                     raise UserError(
                         "policies.already_banned", user=str(target), number=previous.number

@@ -8,6 +8,7 @@ evidence (the member's own words) is erased and their points are deleted.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -165,12 +166,12 @@ class PoliciesStore(Store):
         )
         return [Case.from_row(r) for r in rows]
 
-    async def last_ban(self, guild_id: int, user_id: int) -> Case | None:
-        """The user's newest ban or tempban case, or None."""
+    async def latest_case(self, guild_id: int, user_id: int, kinds: tuple[str, ...]) -> Case | None:
+        """The user's newest case of one of ``kinds`` (e.g. ban, tempban), or None."""
         row = await self.db.fetchone(
             "SELECT * FROM policies_cases WHERE guild_id = ? AND user_id = ?"
-            " AND kind IN ('ban', 'tempban') ORDER BY number DESC LIMIT 1",
-            (guild_id, user_id),
+            " AND kind IN (SELECT value FROM json_each(?)) ORDER BY number DESC LIMIT 1",
+            (guild_id, user_id, json.dumps(list(kinds))),
         )
         return Case.from_row(row) if row else None
 

@@ -144,3 +144,41 @@ async def test_two_tempbans_at_once_leave_one_ban_and_one_timer(world):
     assert len(puts(world)) == 1
     [timer] = unban_timers(world)
     assert world.guild.bans[alice.id].reason in timer["payload"]
+
+
+TEMPBAN_RULE = """
+policies:
+  enabled: true
+  rules:
+    - name: scam
+      triggers: {words: [arnaque]}
+      actions: [delete, {ban: {duration: 1d}}, alert]
+"""
+
+
+async def test_undo_of_an_old_tempban_alert_leaves_a_later_permanent_ban(world):
+    await world.set_config(TEMPBAN_RULE)
+    alice = world.member("alice")
+    await alice.say("#general", "une arnaque")
+    alert = await world.sb.wait_for_message("#reports", where=lambda m: m.get("embeds"))
+    assert alice.id in world.guild.bans and len(unban_timers(world)) == 1
+    await reply(await world.moderator.slash("ban", user=alice, reason="for good"))
+    record = await world.moderator.click(alert, "Undo")
+    first = await record.response()
+    assert first.embeds[0]["footer"]["text"] == "Undone by Mo. The later case #2 still stands."
+    assert alice.id in world.guild.bans
+    assert not [r for r in world.sb.requests if r.method == "DELETE" and r.route == BAN]
+    pardoned = rows(world, "SELECT number FROM policies_cases WHERE pardoned = 1")
+    assert [r["number"] for r in pardoned] == [1]
+    assert case_kinds(world) == ["tempban", "ban"]
+
+
+async def test_undo_of_the_tempban_in_force_lifts_it_and_its_timer(world):
+    await world.set_config(TEMPBAN_RULE)
+    alice = world.member("alice")
+    await alice.say("#general", "une arnaque")
+    alert = await world.sb.wait_for_message("#reports", where=lambda m: m.get("embeds"))
+    first = await (await world.moderator.click(alert, "Undo")).response()
+    assert first.embeds[0]["footer"]["text"] == "Undone by Mo."
+    assert alice.id not in world.guild.bans and unban_timers(world) == []
+    assert case_kinds(world) == ["tempban", "unban"]

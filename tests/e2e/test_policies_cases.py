@@ -10,6 +10,7 @@ import time
 import pytest
 
 from cogs.policies.points import Balance
+from tests.e2e.test_policies_moderation import reply
 
 CONFIG = """
 policies:
@@ -174,3 +175,18 @@ async def test_edit_into_an_insult_and_impersonating_nickname(policed):
         "#reports", where=lambda m: m.get("embeds") and "impersonation" in m["embeds"][0]["title"]
     )
     assert str(newcomer.id) in alert["embeds"][0]["fields"][0]["value"]
+
+
+async def test_undo_of_an_old_timeout_alert_leaves_a_later_timeout(policed):
+    world = policed
+    alice = world.member("alice")
+    await alice.say("#general", "quel connard")
+    alert = await world.sb.wait_for_message("#reports", where=lambda m: m.get("embeds"))
+    text = await reply(await world.moderator.slash("timeout", member=alice, duration="7d"))
+    assert text == "Case #2: alice was timed out for 1w."
+    record = await world.moderator.click(alert, "Undo")
+    first = await record.response()
+    assert first.embeds[0]["footer"]["text"] == "Undone by Mo. The later case #2 still stands."
+    assert world.guild.members[alice.id].communication_disabled_until is not None
+    shown = await (await world.moderator.slash("case show", number=1)).response()
+    assert shown.embeds[0]["footer"]["text"] == "(pardoned)"
