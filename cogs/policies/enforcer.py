@@ -3,7 +3,8 @@
 Used by the automatic path (a verdict of the engine, in a background task) and by the manual
 commands alike, so both follow the same order: checks (hierarchy, permissions) first, then the
 DM announcing the action (only once nothing can refuse it any more), then the API call; if that
-call still fails, a correction follows the DM. Every action becomes a numbered case.
+call still fails, a correction follows the DM. Every action becomes a numbered case. Bans
+that may already exist, the tempban timer and unbans are the BansMixin's (bans.py).
 """
 
 from __future__ import annotations
