@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# What a locale can be chosen for: a guild (or its id), an interaction, a member, or nothing.
+Target = int | discord.Guild | discord.Interaction | discord.Member | None
+
 _NAME_OK = re.compile(r"[^\w-]+", re.UNICODE)
 
 
@@ -37,10 +40,15 @@ class I18n:
         """The message ``key`` in ``locale`` (English fallback), placeholders filled."""
         return self.catalogue.t(locale, key, **fields)
 
-    def locale_for(self, target: int | discord.Guild | discord.Interaction | None) -> str:
-        """Guild config ``locale``, else the guild's preferred locale, else the user's, else en."""
+    def locale_for(self, target: Target) -> str:
+        """Guild config ``locale``, else the guild's preferred locale, else the user's, else en.
+
+        A member stands for their server: its id is not a guild id.
+        """
         if target is None:
             return FALLBACK
+        if isinstance(target, discord.Member):
+            target = target.guild
         if isinstance(target, discord.Interaction):
             if target.guild_id is None:
                 return normalize_locale(target.locale)
@@ -65,14 +73,12 @@ class I18n:
         locale = self.configs.get(guild_id).locale
         return normalize_locale(locale) if locale else None
 
-    def bound(self, target: int | discord.Guild | discord.Interaction | None) -> Callable[..., str]:
+    def bound(self, target: Target) -> Callable[..., str]:
         """``t`` with the locale of ``target`` already chosen: ``t = i18n.bound(guild)``."""
         locale = self.locale_for(target)
         return lambda key, /, **fields: self.t(locale, key, **fields)
 
-    def for_guild(
-        self, target: int | discord.Guild | discord.Interaction | None, key: str, /, **fields: Any
-    ) -> str:
+    def for_guild(self, target: Target, key: str, /, **fields: Any) -> str:
         """Shortcut: ``t(locale_for(target), key, **fields)``."""
         return self.t(self.locale_for(target), key, **fields)
 

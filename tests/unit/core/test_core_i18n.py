@@ -75,3 +75,25 @@ def test_a_placeholder_may_be_called_key():
 
     catalogue = Catalogue({"en": {"config.set": "{key} is now {value}"}})
     assert catalogue.t("en", "config.set", key="locale", value="fr") == "locale is now fr"
+
+
+def test_a_member_stands_for_their_server() -> None:
+    """A member's id is not a guild id: their server's language is used."""
+    import discord
+
+    from bot.i18n import I18n
+
+    class Configs:
+        def get(self, guild_id: int):
+            class Config:
+                locale = "fr" if guild_id == 42 else None
+
+            return Config()
+
+    guild = discord.Object(id=42)
+    member = discord.Member.__new__(discord.Member)
+    member.guild = guild  # type: ignore[assignment]
+    member._user = discord.Object(id=7)  # type: ignore[assignment]
+    i18n = I18n(Catalogue.load([CORE_DIR / "locales"]), Configs())  # type: ignore[arg-type]
+    assert i18n.locale_for(member) == "fr"
+    assert i18n.locale_for(7) == "en"
