@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 BULK_MAX = 100
 BULK_MAX_AGE = 14 * 86400 - 60  # a minute of margin under Discord's limit
 DISCORD_EPOCH_MS = 1420070400000
+# A Discord server error (a 503, or a 500 still failing after discord.py's own retries) must
+# not leave a scam link in place: the ids are queued again, a few times, further apart.
+SERVER_ERROR_TRIES = 3
+SERVER_ERROR_DELAY = 2.0
 
 
 def snowflake_age(message_id: int, now: float | None = None) -> float:
@@ -38,6 +42,8 @@ class BulkDeleter:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self.deleted = 0
+        self._failures: dict[int, int] = {}  # message id -> server errors met so far
+        self._closed = False
 
     def queue(self, channel_id: int, message_id: int) -> None:
         """Delete this message soon (duplicates are merged)."""
@@ -67,13 +73,37 @@ class BulkDeleter:
                 continue
             young = sorted(i for i in ids if snowflake_age(i) < BULK_MAX_AGE)
             old = [i for i in ids if i not in set(young)]
-            for start in range(0, len(young), BULK_MAX):
-                chunk = young[start : start + BULK_MAX]
-                done += await self._delete(channel, chunk)
-            for message_id in old:
-                done += await self._delete(channel, [message_id])
+            chunks = [young[s : s + BULK_MAX] for s in range(0, len(young), BULK_MAX)]
+            for chunk in chunks + [[message_id] for message_id in old]:
+                try:
+                    done += await self._delete(channel, chunk)
+                except discord.DiscordServerError as exc:
+                    self._again_later(channel_id, chunk, exc)
+                    continue
+                for message_id in chunk:
+                    self._failures.pop(message_id, None)
         self.deleted += done
         return done
+
+    def _again_later(self, channel_id: int, ids: list[int], exc: Exception) -> None:
+        again = []
+        for message_id in ids:
+            failures = self._failures.get(message_id, 0) + 1
+            if failures < SERVER_ERROR_TRIES:
+                self._failures[message_id] = failures
+                again.append(message_id)
+            else:
+                self._failures.pop(message_id, None)
+        log.warning("policies: deleting %d message(s) in %s failed (%s); %d queued again",
+                    len(ids), channel_id, exc, len(again))  # fmt: skip
+        if again and not self._closed:
+            delay = SERVER_ERROR_DELAY * self._failures[again[0]]
+            asyncio.get_running_loop().call_later(delay, self._requeue, channel_id, again)
+
+    def _requeue(self, channel_id: int, ids: list[int]) -> None:
+        if not self._closed:
+            for message_id in ids:
+                self.queue(channel_id, message_id)
 
     @staticmethod
     async def _delete(channel: Any, ids: list[int]) -> int:
@@ -96,12 +126,15 @@ class BulkDeleter:
                 except discord.NotFound:
                     continue
             return count
+        except discord.DiscordServerError:
+            raise  # queued again by flush
         except discord.HTTPException as exc:
             log.warning("policies: cannot delete %d message(s) in %s: %s", len(ids), channel, exc)
             return 0
 
     async def close(self) -> None:
         """Flush what is queued and stop."""
+        self._closed = True
         if self._task is not None:
             self._task.cancel()
         await self.flush()

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 import discord
 import pytest
 
+from cogs.policies import deleter
+
 CONFIG = """
 policies:
   enabled: true
@@ -161,3 +163,14 @@ async def test_own_ordinary_invites_pass_and_foreign_ones_are_deleted(world):
     assert not {str(theirs.id), str(last.id)} & kept
     assert asked == ["Ours123", "Raid999"]  # each code asked once, then known
     assert cases(world)[0]["evidence"].startswith("invites: Raid999")
+
+
+async def test_deletion_met_by_a_server_error_is_tried_again(policed, monkeypatch):
+    monkeypatch.setattr(deleter, "SERVER_ERROR_DELAY", 0.05)
+    world = policed
+    world.sb.faults.server_error("DELETE " + DELETE, status=503, times=1)
+    message = await world.member("eve").say("#general", "quel connard")
+    mine = lambda r: str(message.id) in r.path  # noqa: E731
+    await world.sb.wait_for_request("DELETE", DELETE, where=lambda r: mine(r) and r.status == 503)
+    await world.sb.wait_for_request("DELETE", DELETE, where=lambda r: mine(r) and r.status < 300)
+    assert str(message.id) not in {m["id"] for m in world.sb.messages("#general")}
