@@ -44,6 +44,18 @@ BAN_CHANGE_DONE = {
 }
 
 
+def _text_channel(
+    interaction: discord.Interaction[Any], channel: discord.TextChannel | None
+) -> discord.TextChannel:
+    """The channel named, else the one the command was typed in, if it is a text channel."""
+    target = channel or interaction.channel
+    if not isinstance(target, discord.TextChannel):
+        # A thread, a forum post or a voice channel's chat has no overwrites or slow mode of
+        # its own to set here: say so rather than fail.
+        raise UserError("policies.not_a_text_channel")
+    return target
+
+
 def _seconds(text: str) -> int:
     try:
         return parse_seconds(text)
@@ -339,9 +351,9 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         channel: discord.TextChannel | None = None,
     ) -> None:
         """Slow mode up to 6h (moderators; the bot needs Manage Channels)."""
-        target = channel or interaction.channel
+        target = _text_channel(interaction, channel)
         guild = interaction.guild
-        assert guild is not None and isinstance(target, discord.TextChannel)
+        assert guild is not None
         seconds = 0 if duration.strip() in ("0", "0s", "off") else _seconds(duration)
         if seconds > 21600:
             raise UserError("policies.slowmode_too_long")
@@ -365,9 +377,9 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         locked: bool,
         reason: str | None,
     ) -> None:
-        target = channel or interaction.channel
+        target = _text_channel(interaction, channel)
         guild = interaction.guild
-        assert guild is not None and isinstance(target, discord.TextChannel)
+        assert guild is not None
         if not target.permissions_for(guild.me).manage_roles:
             raise UserError("errors.bot_missing_permission", permission="manage roles")
         overwrite = target.overwrites_for(guild.default_role)

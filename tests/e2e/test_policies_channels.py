@@ -78,3 +78,13 @@ async def test_slowmode_lock_unlock(world):
     await answer(await world.moderator.slash("unlock", in_channel="#general"))
     put = await world.sb.wait_for_request("PUT", OVERWRITE, count=2)
     assert not int(put.json["deny"]) & (1 << 11)
+
+
+async def test_lock_and_slowmode_in_a_thread_say_what_they_need(world):
+    general = world.guild.channel("general")
+    thread = world.sb.world.create_thread(general, "side", owner=world.moderator.user)
+    before = len(world.sb.requests)
+    for command, options in (("lock", {}), ("unlock", {}), ("slowmode", {"duration": "10s"})):
+        record = await world.moderator.slash(command, in_channel=thread.id, **options)
+        assert await answer(record) == world.t("policies.not_a_text_channel"), command
+    assert not [r for r in world.sb.requests[before:] if r.method in ("PUT", "PATCH")]
