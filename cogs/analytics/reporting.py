@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from . import charts
 from .metrics import Figure, activity_by_weekday_hour, funnel, overview, top_channels
 from .periods import Period
 from .report_html import Chart, render_report
@@ -82,6 +81,13 @@ def _member_curve(daily: dict[str, dict[str, float]], members_at_end: int) -> li
 
 
 def draw_charts(report: Report, t: Translate) -> tuple[Chart, ...]:
+    """The report's PNG charts. Slow (matplotlib): callers run it in a worker thread.
+
+    matplotlib (and numpy) are imported here, on the first report, not when the bot starts:
+    they add about a third of a second to every start and tens of megabytes to every process,
+    and most bots draw a chart once a month.
+    """
+    from . import charts
     days = [date.fromisoformat(day) for day in sorted(report.daily)]
     # The heatmap's hours are the server's local hours (see activity_by_weekday_hour).
     activity = t("analytics.chart.activity", timezone=str(report.period.start.tzinfo))

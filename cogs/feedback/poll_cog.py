@@ -17,7 +17,6 @@ from bot.errors import UserError
 
 from . import polls as rules
 from . import render
-from .charts import poll_chart
 from .models import Poll
 from .service import FeedbackPart, now, user_error_from
 
@@ -154,6 +153,9 @@ class PollsCog(FeedbackPart, name="feedback_polls"):
                 if user_id > 0:
                     voters.setdefault(option, []).append(user_id)
         t = self.bot.i18n.bound(guild)
+        # matplotlib is imported on the first chart, not when the bot starts (see analytics').
+        from .charts import poll_chart
+
         chart = await asyncio.to_thread(
             poll_chart,
             poll.question,
