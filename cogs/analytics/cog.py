@@ -40,9 +40,8 @@ SNAPSHOT_EVERY = 120  # flushes between two snapshots of every server's size (10
 
 @dataclass(frozen=True)
 class CachedSettings:
-    version: int
     config: AnalyticsConfig
-    ignored: frozenset[int]
+    ignored: frozenset[int]  # channel ids, resolved once
 
 
 class AnalyticsCog(commands.Cog, name="analytics"):
@@ -65,7 +64,8 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         self.bot = bot
         self.store = AnalyticsStore(bot.db)
         self.collector = ActivityCollector()
-        self._cache: dict[int, CachedSettings] = {}
+        # guild id -> (the config object it was parsed from, its settings or None when off)
+        self._cache: dict[int, tuple[object, CachedSettings | None]] = {}
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self.watcher = ReputationWatch(bot, self.store)
@@ -138,19 +138,23 @@ class AnalyticsCog(commands.Cog, name="analytics"):
 
     # -- configuration -----------------------------------------------------------------------
     def guild_settings(self, guild: discord.Guild) -> CachedSettings | None:
-        """The guild's analytics settings, parsed once per config version (hot path)."""
+        """The guild's analytics settings (None when off), parsed once per config object: every
+        change or reload makes a new one (hot path)."""
         config = self.bot.configs.get(guild.id)
         cached = self._cache.get(guild.id)
-        if cached is None or cached.version != config.version:
-            parsed = AnalyticsConfig.from_section(config.section(SECTION))
+        if cached is not None and cached[0] is config:
+            return cached[1]
+        parsed = AnalyticsConfig.from_section(config.section(SECTION))
+        settings = None
+        if parsed.enabled:
             ignored = frozenset(
                 channel.id
                 for ref in parsed.ignored_channels
                 if (channel := resolve_channel(guild, ref)) is not None
             )
-            cached = CachedSettings(config.version, parsed, ignored)
-            self._cache[guild.id] = cached
-        return cached if cached.config.enabled else None
+            settings = CachedSettings(parsed, ignored)
+        self._cache[guild.id] = (config, settings)
+        return settings
 
     def zone(self, guild_id: int) -> ZoneInfo:
         return ZoneInfo(self.bot.configs.get(guild_id).timezone or "UTC")
@@ -161,19 +165,22 @@ class AnalyticsCog(commands.Cog, name="analytics"):
     # -- collection (no awaited database call on these paths) ------------------------------------
     def count_message(self, message: discord.Message) -> None:
         """The message hook (core calls it inline for every message): counts only."""
-        if message.guild is None or message.author.bot:
+        guild = message.guild
+        if guild is None:
             return
-        settings = self.guild_settings(message.guild)
-        channel_id = getattr(message.channel, "parent_id", None) or message.channel.id
-        if (
-            settings is None
-            or channel_id in settings.ignored
-            or message.channel.id in settings.ignored
-        ):
+        author = message.author
+        if author.bot:
+            return
+        settings = self.guild_settings(guild)
+        if settings is None:
+            return
+        channel = message.channel
+        channel_id = getattr(channel, "parent_id", None) or channel.id
+        if settings.ignored and (channel_id in settings.ignored or channel.id in settings.ignored):
             return
         # The snowflake holds the time: cheaper than building message.created_at.
         sent_at = ((message.id >> 22) + DISCORD_EPOCH_MS) / 1000
-        self.collector.record_message(message.guild.id, channel_id, message.author.id, sent_at)
+        self.collector.record_message(guild.id, channel_id, author.id, sent_at)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

@@ -1,8 +1,14 @@
-"""The per-message side of analytics: O(1) counters in memory, drained in batches.
+"""The per-message side of analytics: counters in memory, drained in batches.
 
 Pure logic: no discord import and no I/O. The cog feeds it from listeners and a background
 task drains it into the store with ``executemany``; message content never reaches it, only
 counts and identifiers.
+
+A message is the one event that comes for every line typed, so ``record_message`` only appends
+its four numbers to a flat list: no tuple, no dictionary update, nothing for the garbage
+collector to track. They are folded into the hourly and daily counters (by ``Counter.update``,
+counted in C) when the batch is drained, every few seconds, or before anything reads or edits
+the counters (privacy requests, a removed server).
 """
 
 from __future__ import annotations
@@ -85,11 +91,26 @@ class ActivityCollector:
 
     def __init__(self) -> None:
         self._batch = Batch()
+        # guild_id, channel_id, user_id, at: four entries per message not yet folded.
+        self._messages: list[int | float] = []
 
     def record_message(self, guild_id: int, channel_id: int, user_id: int, at: float) -> None:
-        hour = hour_bucket(at)
-        self._batch.messages[(guild_id, hour, channel_id)] += 1
-        self._batch.active[(guild_id, _day_of_hour(hour), user_id)] += 1
+        """One message (the hot path: appends only; see the module's doc)."""
+        pending = self._messages
+        pending.append(guild_id)
+        pending.append(channel_id)
+        pending.append(user_id)
+        pending.append(at)
+
+    def _fold_messages(self) -> None:
+        """Count the pending messages into the batch's hourly and daily counters."""
+        pending, self._messages = self._messages, []
+        if not pending:
+            return
+        guilds, channels, users = pending[0::4], pending[1::4], pending[2::4]
+        hours = [hour_bucket(at) for at in pending[3::4]]
+        self._batch.messages.update(zip(guilds, hours, channels, strict=True))
+        self._batch.active.update(zip(guilds, map(_day_of_hour, hours), users, strict=True))
 
     def record_reaction(self, guild_id: int, channel_id: int, at: float) -> None:
         self._batch.reactions[(guild_id, hour_bucket(at), channel_id)] += 1
@@ -120,15 +141,18 @@ class ActivityCollector:
 
     def drain(self) -> Batch:
         """Hand over everything counted so far and start afresh."""
+        self._fold_messages()
         batch, self._batch = self._batch, Batch()
         return batch
 
     def restore(self, batch: Batch) -> None:
         """Give back a batch that could not be written."""
+        self._fold_messages()
         self._batch.merge(batch)
 
     def forget_guild(self, guild_id: int) -> None:
         """Drop pending counts of a server that removed the bot."""
+        self._fold_messages()
         batch = self._batch
         for counter in (batch.messages, batch.reactions, batch.active, batch.commands):
             for key in [key for key in counter if key[0] == guild_id]:
@@ -139,6 +163,7 @@ class ActivityCollector:
 
     def forget_user(self, guild_id: int, user_id: int) -> int:
         """Drop what is pending about one member of one server; return how many rows went."""
+        self._fold_messages()
         batch = self._batch
         keys = [key for key in batch.active if key[0] == guild_id and key[2] == user_id]
         for key in keys:
