@@ -105,13 +105,16 @@ class GamesCog(commands.Cog, name="games"):
     def earn_xp(self, message: discord.Message) -> None:
         """The message hook: XP accounting in memory, flushed in batches; a level-up is spawned."""
         guild = message.guild
-        if guild is None or message.author.bot:
-            return
-        settings = self.settings(guild)
-        if settings is None:
+        if guild is None:
             return
         author = message.author
+        settings = None if author.bot else self.settings(guild)
+        if settings is None:
+            return
         now = time.time()
+        # Most messages of an active member arrive during their cooldown: out before any work.
+        if self.engine.cooling_down(guild.id, author.id, now):
+            return
         # Member._roles holds the role ids; Member.roles would build sorted Role objects.
         up = self.engine.on_message(
             guild.id,

@@ -155,6 +155,11 @@ class XpGate:
             return base
         return max(0, round(base * rules.multiplier(channel_id, role_ids, parent_id)))
 
+    def cooling_down(self, guild_id: int, user_id: int, now: float, cooldown: float) -> bool:
+        """True while the member's last award is younger than ``cooldown`` seconds."""
+        previous = self._last.get((guild_id, user_id))
+        return previous is not None and now - previous[0] < cooldown
+
     def last_award_at(self, guild_id: int, user_id: int) -> float | None:
         previous = self._last.get((guild_id, user_id))
         return None if previous is None else previous[0]

@@ -68,6 +68,16 @@ class XpEngine:
         self._season_cache.pop(guild_id, None)
         self._forget_thresholds(guild_id)
 
+    def cooling_down(self, guild_id: int, user_id: int, now: float) -> bool:
+        """True when the member can earn no XP now: levels are off here, or their cooldown runs.
+
+        The hook asks this first, before it gathers what ``on_message`` needs.
+        """
+        settings = self._settings.get(guild_id)
+        return settings is None or self.gate.cooling_down(
+            guild_id, user_id, now, settings.rules.cooldown_seconds
+        )
+
     def season(self, guild_id: int, now: float) -> str:
         """The current season id, recomputed at most once a minute per guild."""
         minute = int(now // 60)

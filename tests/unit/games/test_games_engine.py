@@ -86,3 +86,18 @@ def test_reconfigure_and_reset_recompute_levels():
     e.forget_member(1, 10)
     e.configure(1, None)
     assert e.on_message(1, 10, 100, [], "c", 3, now=200.0) is None
+
+
+def test_cooling_down_agrees_with_on_message():
+    """The hook's early exit says "no XP" exactly when on_message would give none for time."""
+    e = engine()
+    e.loaded(1, "all", [])
+    assert e.cooling_down(2, 10, now=0.0)  # levels off in guild 2
+    assert not e.cooling_down(1, 10, now=0.0)  # never awarded yet
+    e.on_message(1, 10, 100, [], "one", 1, now=0.0)
+    assert e.cooling_down(1, 10, now=59.9)
+    assert e.on_message(1, 10, 100, [], "two", 2, now=59.9) is None and e.last_xp == 0
+    assert not e.cooling_down(1, 10, now=60.0)
+    e.on_message(1, 10, 100, [], "three", 3, now=60.0)
+    assert e.last_xp == 50
+    assert not e.cooling_down(1, 11, now=60.0)  # per member
