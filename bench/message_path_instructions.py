@@ -4,36 +4,44 @@ feature, then with all of them.
 
 Why: ``bench/message_path.py`` measures CPU time, whose noise on a shared two-core machine
 (about +/-15%) is larger than the budgets it has to verify (games <= 5%, analytics <= 10%).
-An instruction count is far steadier: two runs here agreed within 0.2-1% for most subjects and
-2.4% for the core (what remains varies with timing: frames read per wake-up, heartbeats), so a
-difference of a few percent in "vs core" is still at the edge of what it can resolve.
+Instructions do not depend on the machine's load.
 
 Method: the sandbox (``bench._feeder.Feeder``) runs in this process's child, natively. Each
-subject runs in its own child process under ``valgrind --tool=callgrind --trace-children=no``
-(only the client is instrumented), which builds the client exactly as ``bench.message_path``
-does, connects to the sandbox, and prints ``ready`` on its stdout; the parent then has the
-sandbox send the messages and waits for the child, which exits once its counting dispatch has
-seen them all (an ``asyncio.Event``, no polling). Each subject runs once with N messages and
-once with 2N: start-up, connection and shutdown cost the same in both, so
-``(instr(2N) - instr(N)) / N`` is the cost of one message. Callgrind separates threads
-(``--separate-threads=yes``): the main thread runs the event loop, which is what
-``bench.message_path`` measures; the column for all threads adds aiosqlite's writer thread.
-Hash randomisation is fixed (``PYTHONHASHSEED=0``) so that runs are comparable. Subjects run
-two at a time (``BENCH_INSTR_WORKERS``), each pair of runs with its own sandbox: counts do not
-depend on the load of the machine.
+subject runs in one child process under ``valgrind --tool=callgrind`` (only the client is
+instrumented), built exactly as ``bench.message_path`` builds it. Once connected, the child
+measures WINDOWS windows of MESSAGES messages each: it zeroes callgrind's counters through a
+client request (``bench/callgrind_marks.c``, compiled here with ``cc``), tells the parent,
+which has the sandbox send the messages (they wait in the socket and are read as fast as the
+client can), and dumps the counters once its counting dispatch has seen them all. A window
+holds nothing but those messages: no start-up, no connection, no shutdown. The first window is
+a warm-up (first-time paths: per-guild caches, code not yet run) and is left out; the figure
+of a subject is the median of the others, and the spread (max - min) / median is printed so
+that a reader sees how far to trust a difference.
+
+Callgrind separates threads (``--separate-threads=yes``): the main thread runs the event loop,
+which is what ``bench.message_path`` measures; the column for all threads adds the database's
+writer thread. Hash randomisation is fixed (``PYTHONHASHSEED=0``). Subjects run two at a time
+(``BENCH_INSTR_WORKERS``), each with its own sandbox.
+
+Time-driven work (the five-second flushes of XP and analytics, heartbeats) lands in a window
+when its clock says so; under valgrind a window lasts seconds, so such work is counted far more
+often per message than at native speed. It is part of the cost, and it is why a spread shows.
 
 Instruction counts weigh every instruction alike (a cache miss or a system call costs no more
 than an add), so this is a proxy for CPU time, not a replacement: it is the one to compare
-features against each other, CPU time the one for absolute rates.
+features against each other, CPU time the one for absolute rates. Needs ``valgrind`` with its
+headers (``valgrind/callgrind.h``) and a C compiler.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import os
 import queue
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,23 +51,26 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = int(os.environ.get("BENCH_INSTR_MESSAGES", "300"))
+WINDOWS = int(os.environ.get("BENCH_INSTR_WINDOWS", "6"))  # the first one is a warm-up
 WORKERS = int(os.environ.get("BENCH_INSTR_WORKERS", str(min(2, os.cpu_count() or 1))))
-CHILD_TIMEOUT = 900.0  # seconds, for one client under callgrind
+CHILD_TIMEOUT = 900.0  # seconds, for one step of a client under callgrind
 # Subject keys: "bare", "core", or comma-separated feature names.
 HOT_PATH_FEATURES = ("analytics", "games", "policies")
 _TOTAL = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
+_DUMP = re.compile(r"callgrind\.out\.\d+\.(\d+)-(\d+)$")
 
 
 # --------------------------------------------------------------------------------------------
 # Child: one client under callgrind.
 
 
-async def _child(key: str, count: int) -> None:
+async def _child(key: str, count: int, windows: int, marks_path: str) -> None:
     import discord  # noqa: F401  (imported before the subject, as in bench.message_path)
 
     from bench.message_path import _bare, _Counter, _vigie
     from bot.app import point_discord_at
 
+    marks = ctypes.CDLL(marks_path)
     point_discord_at(os.environ["VIGIE_BENCH_API_BASE"], os.environ["VIGIE_BENCH_GATEWAY"])
     with tempfile.TemporaryDirectory() as tmp:
         if key == "bare":
@@ -78,14 +89,17 @@ async def _child(key: str, count: int) -> None:
             dispatch(event, *args, **kwargs)
 
         client._connection.dispatch = counting_dispatch
-        counter.expect(count)
         task = asyncio.create_task(client.start(os.environ["VIGIE_BENCH_TOKEN"]))
         try:
             await asyncio.wait_for(client.wait_until_ready(), timeout=CHILD_TIMEOUT)
-            gc.collect()
-            gc.freeze()
-            print("ready", flush=True)  # the parent now has the sandbox send `count` messages
-            await asyncio.wait_for(counter.done.wait(), timeout=CHILD_TIMEOUT)
+            for _ in range(windows):
+                counter.expect(count)
+                gc.collect()
+                gc.freeze()
+                marks.vigie_zero_stats()
+                print("ready", flush=True)  # the parent now has the sandbox send the messages
+                await asyncio.wait_for(counter.done.wait(), timeout=CHILD_TIMEOUT)
+                marks.vigie_dump_stats()
         finally:
             await client.close()
             await asyncio.gather(task, return_exceptions=True)
@@ -94,7 +108,18 @@ async def _child(key: str, count: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Parent: the sandbox, and one callgrind run per subject and message count.
+# Parent: the sandbox, and one callgrind run per subject.
+
+
+def compile_marks(directory: Path) -> Path:
+    """Build the client-request library the children load (see callgrind_marks.c)."""
+    library = directory / "callgrind_marks.so"
+    source = Path(__file__).with_name("callgrind_marks.c")
+    command = ["cc", "-shared", "-fPIC", "-O1", "-o", str(library), str(source)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"cannot build {source.name} (valgrind headers?): {done.stderr}")
+    return library
 
 
 def _read_total(path: Path) -> int:
@@ -104,9 +129,19 @@ def _read_total(path: Path) -> int:
     return int(match.group(1))
 
 
-def _instructions(feeder: Any, key: str, count: int, outdir: Path) -> tuple[int, int]:
-    """Run one subject under callgrind, receiving ``count`` messages; return the instructions
-    of its main (event-loop) thread and of all its threads."""
+def window_totals(outdir: Path) -> list[tuple[int, int]]:
+    """(main thread, all threads) instructions of each dump, in order."""
+    dumps: dict[int, dict[int, int]] = {}
+    for path in outdir.iterdir():
+        match = _DUMP.match(path.name)
+        if match:
+            dump, thread = int(match.group(1)), int(match.group(2))
+            dumps.setdefault(dump, {})[thread] = _read_total(path)
+    return [(threads[1], sum(threads.values())) for _, threads in sorted(dumps.items())]
+
+
+def _windows(feeder: Any, key: str, marks: Path, outdir: Path) -> list[tuple[int, int]]:
+    """Run one subject under callgrind; the instructions of each window of MESSAGES."""
     for old in outdir.iterdir():
         old.unlink()
     env = {
@@ -128,32 +163,38 @@ def _instructions(feeder: Any, key: str, count: int, outdir: Path) -> tuple[int,
         "bench.message_path_instructions",
         "--child",
         key,
-        str(count),
+        str(MESSAGES),
+        str(WINDOWS),
+        str(marks),
     ]
     with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) as child:
         try:
             assert child.stdout is not None
-            line = child.stdout.readline()  # blocks until the client is connected (or died)
-            if line.strip() != "ready":
-                raise RuntimeError(f"{key}: client did not get ready (exit {child.wait()})")
-            if not feeder.queue_messages(count, longest=CHILD_TIMEOUT):
-                raise RuntimeError(f"{key}: the sandbox did not send {count} messages in time")
+            for _ in range(WINDOWS):
+                line = child.stdout.readline()  # blocks until the window is armed (or died)
+                if line.strip() != "ready":
+                    raise RuntimeError(f"{key}: client did not get ready (exit {child.wait()})")
+                if not feeder.queue_messages(MESSAGES, longest=CHILD_TIMEOUT):
+                    raise RuntimeError(f"{key}: the sandbox did not send the messages in time")
             code = child.wait(timeout=CHILD_TIMEOUT)
         except BaseException:
             child.kill()
             raise
     if code != 0:
         raise RuntimeError(f"{key}: client exited with {code}")
-    # With --separate-threads=yes: callgrind.out.<pid> is left empty, callgrind.out.<pid>-01
-    # holds the main thread, -02... the others.
-    files = sorted(outdir.glob("callgrind.out.*-*"))
-    main = [f for f in files if f.name.endswith("-01")]
-    if len(main) != 1:
-        raise RuntimeError(f"{key}: unexpected callgrind files {[f.name for f in files]}")
-    totals = {f: _read_total(f) for f in files}
-    for f in outdir.glob("callgrind.out.*"):
-        f.unlink()
-    return totals[main[0]], sum(totals.values())
+    totals = window_totals(outdir)
+    if len(totals) != WINDOWS:
+        raise RuntimeError(f"{key}: {len(totals)} callgrind dumps for {WINDOWS} windows")
+    return totals
+
+
+def summarize(totals: list[tuple[int, int]], count: int) -> tuple[float, float, float]:
+    """(main thread per message, its spread, all threads per message), warm-up window left out."""
+    measured = totals[1:] if len(totals) > 1 else totals
+    main = [m / count for m, _ in measured]
+    every = [a / count for _, a in measured]
+    middle = statistics.median(main)
+    return middle, (max(main) - min(main)) / middle, statistics.median(every)
 
 
 def run() -> list[dict[str, Any]]:
@@ -171,52 +212,52 @@ def run() -> list[dict[str, Any]]:
     jobs: queue.SimpleQueue[str] = queue.SimpleQueue()
     for _, key in subjects:
         jobs.put(key)
-    per_message: dict[str, tuple[float, float]] = {}
+    per_message: dict[str, tuple[float, float, float]] = {}
 
-    def worker() -> None:
-        # Each worker has its own sandbox: every session connected to a sandbox receives each
-        # of its messages, so two clients must never share one.
-        feeder = Feeder()
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                outdir = Path(tmp)
-                while True:
-                    try:
-                        key = jobs.get_nowait()
-                    except queue.Empty:
-                        return
-                    main_n, all_n = _instructions(feeder, key, MESSAGES, outdir)
-                    main_2n, all_2n = _instructions(feeder, key, 2 * MESSAGES, outdir)
-                    per_message[key] = (
-                        (main_2n - main_n) / MESSAGES,
-                        (all_2n - all_n) / MESSAGES,
-                    )
-        finally:
-            feeder.close()
+    with tempfile.TemporaryDirectory() as build:
+        marks = compile_marks(Path(build))
 
-    # Instruction counts do not depend on what else runs on the machine, so the subjects run
-    # side by side, one per core, to keep the whole benchmark within minutes.
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for future in [pool.submit(worker) for _ in range(WORKERS)]:
-            future.result()
+        def worker() -> None:
+            # Each worker has its own sandbox: every session connected to a sandbox receives
+            # each of its messages, so two clients must never share one.
+            feeder = Feeder()
+            try:
+                with tempfile.TemporaryDirectory() as tmp:
+                    while True:
+                        try:
+                            key = jobs.get_nowait()
+                        except queue.Empty:
+                            return
+                        totals = _windows(feeder, key, marks, Path(tmp))
+                        per_message[key] = summarize(totals, MESSAGES)
+            finally:
+                feeder.close()
+
+        # Instruction counts do not depend on what else runs on the machine, so the subjects
+        # run side by side, one per core, to keep the whole benchmark within minutes.
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            for future in [pool.submit(worker) for _ in range(WORKERS)]:
+                future.result()
     baseline, core = per_message["bare"][0], per_message["core"][0]
     return [
         {
             "client": label,
             "instructions/msg": per_message[key][0],
+            "spread": f"{per_message[key][1]:.1%}",
             # Ratios as in bench.message_path: throughput relative, so higher is cheaper.
             "vs baseline": baseline / per_message[key][0],
             "vs core": core / per_message[key][0],
-            "all threads/msg": per_message[key][1],
+            "all threads/msg": per_message[key][2],
         }
         for label, key in subjects
     ]
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        asyncio.run(_child(sys.argv[2], int(sys.argv[3])))
+    if len(sys.argv) == 6 and sys.argv[1] == "--child":
+        asyncio.run(_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]))
     else:
         from bench.__main__ import print_table
 
-        print_table(f"message path, instructions ({MESSAGES} vs {2 * MESSAGES} msgs)", run())
+        title = f"message path, instructions ({WINDOWS - 1} windows of {MESSAGES} msgs)"
+        print_table(title, run())
