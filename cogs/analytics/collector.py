@@ -96,11 +96,7 @@ class ActivityCollector:
 
     def record_message(self, guild_id: int, channel_id: int, user_id: int, at: float) -> None:
         """One message (the hot path: appends only; see the module's doc)."""
-        pending = self._messages
-        pending.append(guild_id)
-        pending.append(channel_id)
-        pending.append(user_id)
-        pending.append(at)
+        self._messages += (guild_id, channel_id, user_id, at)
 
     def _fold_messages(self) -> None:
         """Count the pending messages into the batch's hourly and daily counters."""

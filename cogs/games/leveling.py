@@ -124,6 +124,9 @@ class XpGate:
 
     def __init__(self, rng: random.Random | None = None) -> None:
         self._last: dict[tuple[int, int], tuple[float, int]] = {}
+        # (guild, member) -> (last award, its fingerprint): read-only for the hot path's
+        # cooldown check (XpEngine.cooling_down), written here only.
+        self.recent: Mapping[tuple[int, int], tuple[float, int]] = self._last
         self._random = (rng or random.Random()).random
 
     def award(
@@ -154,11 +157,6 @@ class XpGate:
         if not (rules.channel_multipliers or rules.role_multipliers):
             return base
         return max(0, round(base * rules.multiplier(channel_id, role_ids, parent_id)))
-
-    def cooling_down(self, guild_id: int, user_id: int, now: float, cooldown: float) -> bool:
-        """True while the member's last award is younger than ``cooldown`` seconds."""
-        previous = self._last.get((guild_id, user_id))
-        return previous is not None and now - previous[0] < cooldown
 
     def last_award_at(self, guild_id: int, user_id: int) -> float | None:
         previous = self._last.get((guild_id, user_id))

@@ -48,11 +48,7 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         self._starting: set[int] = set()
         self.library = TriviaLibrary(games.store, Path(bot.settings.config_dir) / "trivia")
 
-    async def cog_load(self) -> None:
-        self.bot.add_message_hook(self.hear_answer)
-
     async def cog_unload(self) -> None:
-        self.bot.remove_message_hook(self.hear_answer)
         await self.host.shutdown()
 
     def _t(self, target: Any, key: str, **fields: Any) -> str:
@@ -265,10 +261,3 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         closed = await self.games.store.close_abandoned_sessions(guild.id, running)
         if closed:
             log.info("guild %s: %d interrupted trivia game(s) closed", guild.id, closed)
-
-    # -- answers --------------------------------------------------------------------------
-    def hear_answer(self, message: discord.Message) -> None:
-        """The message hook: a set lookup unless a game runs in that channel."""
-        if message.author.bot or message.channel.id not in self.running:
-            return
-        self.host.on_text(message.channel.id, message.author.id, message.content)

@@ -48,7 +48,13 @@ class TriviaHost:
         return self.bot.i18n.t(self.bot.i18n.locale_for(target), key, **fields)
 
     def launch(self, running: RunningGame) -> None:
-        """Register the game of a channel and start playing it."""
+        """Register the game of a channel and start playing it.
+
+        The answer hook is on the message path only while a game runs somewhere: every other
+        message of the bot's life pays nothing for trivia.
+        """
+        if not self.running:
+            self.bot.add_message_hook(self.hear)
         self.running[running.channel.id] = running
         running.task = asyncio.create_task(self._play(running), name=f"trivia-{running.channel.id}")
 
@@ -64,10 +70,14 @@ class TriviaHost:
                 tasks.append(running.task)
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    def on_text(self, channel_id: int, user_id: int, text: str) -> None:
-        """A typed message in a channel: it may answer that channel's question."""
-        running = self.running.get(channel_id)
-        if running is not None and running.game.try_text(user_id, text):
+    def hear(self, message: discord.Message) -> None:
+        """The message hook while games run: a typed message may answer its channel's question."""
+        running = self.running.get(message.channel.id)
+        if (
+            running is not None
+            and not message.author.bot
+            and running.game.try_text(message.author.id, message.content)
+        ):
             running.answered.set()
 
     async def _on_choice(
@@ -143,6 +153,8 @@ class TriviaHost:
             game.stop()
         finally:
             self.running.pop(channel.id, None)
+            if not self.running:
+                self.bot.remove_message_hook(self.hear)
             await self._finish(running, announce=not self.closing)
 
     async def _close_question(self, running: RunningGame) -> None:

@@ -74,9 +74,10 @@ class XpEngine:
         The hook asks this first, before it gathers what ``on_message`` needs.
         """
         settings = self._settings.get(guild_id)
-        return settings is None or self.gate.cooling_down(
-            guild_id, user_id, now, settings.rules.cooldown_seconds
-        )
+        if settings is None:
+            return True
+        previous = self.gate.recent.get((guild_id, user_id))
+        return previous is not None and now - previous[0] < settings.rules.cooldown_seconds
 
     def season(self, guild_id: int, now: float) -> str:
         """The current season id, recomputed at most once a minute per guild."""

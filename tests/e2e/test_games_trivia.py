@@ -216,6 +216,13 @@ async def test_two_channels_at_once_with_a_red_list_and_a_stop(tworld: Any) -> N
     asked = next(q for q in red.questions if q.text in question["content"])
     await alice.say("#games", asked.answers[-1])
     await w.sb.wait_for_message("games", timeout=10, where=lambda m: m["content"].startswith("✅"))
+    # The answer hook is on the message path only while a game runs somewhere.
+    assert w.bot._message_hooks.count(cogs.host.hear) == 1
+    running = cogs.running[w.guild.channel("games").id]
+    r = await alice.slash("trivia stop", in_channel="games")
+    await r.response(timeout=10)
+    await asyncio.wait_for(asyncio.shield(running.task), timeout=10)
+    assert cogs.host.hear not in w.bot._message_hooks
 
 
 async def test_two_starts_at_once_in_one_channel_make_one_game(tworld: Any) -> None:
