@@ -88,6 +88,7 @@ def draw_charts(report: Report, t: Translate) -> tuple[Chart, ...]:
     and most bots draw a chart once a month.
     """
     from . import charts
+
     days = [date.fromisoformat(day) for day in sorted(report.daily)]
     # The heatmap's hours are the server's local hours (see activity_by_weekday_hour).
     activity = t("analytics.chart.activity", timezone=str(report.period.start.tzinfo))
