@@ -9,7 +9,9 @@ Instructions do not depend on the machine's load.
 Method: the sandbox (``bench._feeder.Feeder``) runs in this process's child, natively. Each
 subject runs in one child process under ``valgrind --tool=callgrind`` (only the client is
 instrumented), built exactly as ``bench.message_path`` builds it. Once connected, the child
-measures WINDOWS windows of MESSAGES messages each: it zeroes callgrind's counters through a
+measures WINDOWS windows of MESSAGES messages each. One message in NEWCOMER_EVERY is a
+member's first (the kind that earns XP and opens an active day); the others come from 20
+members on their XP cooldown. For each window the child zeroes callgrind's counters through a
 client request (``bench/callgrind_marks.c``, compiled here with ``cc``), tells the parent,
 which has the sandbox send the messages (they wait in the socket and are read as fast as the
 client can), and dumps the counters once its counting dispatch has seen them all. A window
@@ -53,6 +55,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = int(os.environ.get("BENCH_INSTR_MESSAGES", "300"))
 WINDOWS = int(os.environ.get("BENCH_INSTR_WINDOWS", "6"))  # the first one is a warm-up
 WORKERS = int(os.environ.get("BENCH_INSTR_WORKERS", str(min(2, os.cpu_count() or 1))))
+# One message in NEWCOMER_EVERY comes from a member's first message (see _feeder.Feeder): a
+# lively chat where a fifth of the messages earn XP. Without them every window would measure
+# members on their XP cooldown only, the cheapest case.
+NEWCOMER_EVERY = 5
 CHILD_TIMEOUT = 900.0  # seconds, for one step of a client under callgrind
 # Subject keys: "bare", "core", or comma-separated feature names.
 HOT_PATH_FEATURES = ("analytics", "games", "policies")
@@ -225,7 +231,8 @@ def run() -> list[dict[str, Any]]:
         def worker() -> None:
             # Each worker has its own sandbox: every session connected to a sandbox receives
             # each of its messages, so two clients must never share one.
-            feeder = Feeder()
+            newcomers = len(subjects) * WINDOWS * -(-MESSAGES // NEWCOMER_EVERY)
+            feeder = Feeder(newcomer_every=NEWCOMER_EVERY, newcomers=newcomers)
             try:
                 with tempfile.TemporaryDirectory() as tmp:
                     while True:

@@ -107,11 +107,17 @@ class XpRules:
 
 
 def content_fingerprint(content: str) -> int:
-    """A cheap digest of a message, so duplicates are spotted without keeping the text.
+    """A cheap digest of a message, so duplicates are spotted without keeping the text: case
+    and runs of spaces, tabs and line breaks do not make a message new.
 
     Python's string hash is salted per process, which is fine: the gate lives in memory only.
+    Splitting into words costs more than the rest of an XP award, so it is done only when the
+    text has something to collapse (Discord already trims what members send).
     """
-    return hash(" ".join(content.casefold().split()))
+    folded = content.casefold()
+    if "  " in folded or "\n" in folded or "\t" in folded or folded != folded.strip():
+        folded = " ".join(folded.split())
+    return hash(folded)
 
 
 class XpGate:

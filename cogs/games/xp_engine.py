@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from cogs.games.leveling import LevelCurve, SeasonRules, XpGate, XpRules, season_id
-from cogs.games.xp_ledger import Credit, XpLedger
+from cogs.games.xp_ledger import XpLedger
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class XpEngine:
         threshold = self._next_at.get(key)
         if threshold is not None and after < threshold:
             return None  # the common case: no level crossed, nothing else to compute
-        return self._level_up(settings, Credit(key, xp, after - xp, after))
+        return self._level_up(settings, key, after - xp, after)
 
     def grant(self, guild_id: int, user_id: int, xp: int, now: float) -> LevelUp | None:
         """XP from a game or a challenge: no cooldown, no message counted."""
@@ -141,7 +141,7 @@ class XpEngine:
             self._ask_load(guild_id, season)
             return None
         key = (guild_id, season, user_id)
-        return self._level_up(settings, Credit(key, xp, after - xp, after))
+        return self._level_up(settings, key, after - xp, after)
 
     def on_removed(self, message_id: int, now: float) -> None:
         """Automod (or a moderator) removed a message: take its XP back and reopen the cooldown."""
@@ -156,7 +156,7 @@ class XpEngine:
         self._requested.discard((guild_id, season))
         credits = self.ledger.load(guild_id, season, stored)
         settings = self._settings.get(guild_id) or GuildXp()
-        ups = [self._level_up(settings, c) for c in credits]
+        ups = [self._level_up(settings, c.key, c.before, c.after) for c in credits]
         return [u for u in ups if u is not None]
 
     def load_failed(self, guild_id: int, season: str) -> None:
@@ -185,16 +185,23 @@ class XpEngine:
         if self._request_load is not None:
             self._request_load(guild_id, season)
 
-    def _level_up(self, settings: GuildXp, credit: Credit) -> LevelUp | None:
-        key, _xp, before, after = credit
+    def _level_up(
+        self, settings: GuildXp, key: tuple[int, str, int], before: int | None, after: int | None
+    ) -> LevelUp | None:
+        """The level-up of a member whose total went from ``before`` to ``after``, if any.
+
+        Plain arguments, not a ``Credit``: this runs for every XP award of a member whose next
+        threshold is not known yet, and building a NamedTuple costs more than the check.
+        """
         assert before is not None and after is not None
         threshold = self._next_at.get(key)
         if threshold is not None and after < threshold:
             return None
-        old = settings.curve.level_for(before)
-        new = settings.curve.level_for(after)
-        self._next_at[key] = settings.curve.total_for(new + 1)
-        if new <= old:
-            return None
+        curve = settings.curve
+        new = curve.level_for(after)
+        self._next_at[key] = curve.total_for(new + 1)
+        if new == 0 or before >= curve.total_for(new):
+            return None  # no level crossed (the common case for a first award)
+        old = curve.level_for(before)
         guild_id, season, user_id = key
         return LevelUp(guild_id, user_id, season, old, new, after)

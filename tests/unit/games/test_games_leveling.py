@@ -199,3 +199,12 @@ def test_season_ids_sort_in_time_order(moment, delta):
         SeasonRules(mode="custom", start=date(2000, 1, 1), length_days=10),
     ):
         assert season_id(rules, moment) <= season_id(rules, moment + delta)
+
+
+def test_fingerprint_ignores_case_and_runs_of_whitespace():
+    from cogs.games.leveling import content_fingerprint
+
+    same = content_fingerprint("Salut à tous")
+    for variant in ("SALUT À TOUS", "salut  à tous", " salut à tous ", "salut\nà\ttous"):
+        assert content_fingerprint(variant) == same
+    assert content_fingerprint("salut à toi") != same
