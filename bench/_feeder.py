@@ -21,18 +21,16 @@ TEXTS = (
 )
 
 
-def _serve(conn: Connection, newcomer_every: int, newcomers: int) -> None:
-    asyncio.run(_main(conn, newcomer_every, newcomers))
+def _serve(conn: Connection) -> None:
+    asyncio.run(_main(conn))
 
 
-async def _main(conn: Connection, newcomer_every: int, newcomers: int) -> None:
+async def _main(conn: Connection) -> None:
     from sandbox import Sandbox
 
     async with Sandbox(rate_limits=False, interaction_deadline=None) as sb:
         guild = sb.create_guild("Bench", channels=["general", "random"], with_bot=True)
         speakers = [sb.member(f"member{i}", guild=guild) for i in range(20)]
-        # Members who each speak once, made before any client connects (no join in a window).
-        fresh = iter([sb.member(f"newcomer{i}", guild=guild) for i in range(newcomers)])
         conn.send(
             {
                 "api_base": sb.api_base,
@@ -48,29 +46,19 @@ async def _main(conn: Connection, newcomer_every: int, newcomers: int) -> None:
                 break
             count = int(command[1])
             for index in range(count):
-                if newcomer_every and index % newcomer_every == 0:
-                    speaker = next(fresh)  # StopIteration: more windows than newcomers made
-                else:
-                    speaker = speakers[index % len(speakers)]
+                speaker = speakers[index % len(speakers)]
                 channel = "#general" if index % 3 else "#random"
                 await speaker.say(channel, TEXTS[index % len(TEXTS)])
             conn.send("sent")
 
 
 class Feeder:
-    """The parent's handle on the sandbox process.
+    """The parent's handle on the sandbox process."""
 
-    Messages come from 20 regular members in turn; with ``newcomer_every=k``, every k-th one
-    comes instead from a member who never spoke before (``newcomers`` of them are made), so
-    that a share of the messages is a member's first: the one that earns XP and opens a day.
-    """
-
-    def __init__(self, newcomer_every: int = 0, newcomers: int = 0) -> None:
+    def __init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(
-            target=_serve, args=(child, newcomer_every, newcomers), daemon=True
-        )
+        self._process = ctx.Process(target=_serve, args=(child,), daemon=True)
         self._process.start()
         self.info: dict[str, Any] = self._conn.recv()
 

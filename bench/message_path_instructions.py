@@ -9,9 +9,9 @@ Instructions do not depend on the machine's load.
 Method: the sandbox (``bench._feeder.Feeder``) runs in this process's child, natively. Each
 subject runs in one child process under ``valgrind --tool=callgrind`` (only the client is
 instrumented), built exactly as ``bench.message_path`` builds it. Once connected, the child
-measures WINDOWS windows of MESSAGES messages each. One message in NEWCOMER_EVERY is a
-member's first (the kind that earns XP and opens an active day); the others come from 20
-members on their XP cooldown. For each window the child zeroes callgrind's counters through a
+measures WINDOWS windows of MESSAGES messages each, from 20 members in turn; XP cooldowns run
+on a simulated clock at CHAT_PACE seconds per message, so that one message in five earns XP,
+as in a lively chat. For each window the child zeroes callgrind's counters through a
 client request (``bench/callgrind_marks.c``, compiled here with ``cc``), tells the parent,
 which has the sandbox send the messages (they wait in the socket and are read as fast as the
 client can), and dumps the counters once its counting dispatch has seen them all. A window
@@ -47,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = int(os.environ.get("BENCH_INSTR_MESSAGES", "300"))
 WINDOWS = int(os.environ.get("BENCH_INSTR_WINDOWS", "6"))  # the first one is a warm-up
 WORKERS = int(os.environ.get("BENCH_INSTR_WORKERS", str(min(2, os.cpu_count() or 1))))
-# One message in NEWCOMER_EVERY comes from a member's first message (see _feeder.Feeder): a
-# lively chat where a fifth of the messages earn XP. Without them every window would measure
-# members on their XP cooldown only, the cheapest case.
-NEWCOMER_EVERY = 5
+# The chat's pace for XP cooldowns: 20 members speak in turn, one message every CHAT_PACE
+# seconds of a simulated clock (the games cog's ``clock``), so each member speaks every 12 s
+# and, with the default 60 s cooldown, one message in five earns XP. Real time would not do:
+# under valgrind a window lasts seconds and nobody's cooldown would ever end in it.
+CHAT_PACE = 0.6
 CHILD_TIMEOUT = 900.0  # seconds, for one step of a client under callgrind
 # Subject keys: "bare", "core", or comma-separated feature names.
 HOT_PATH_FEATURES = ("analytics", "games", "policies")
@@ -72,6 +74,7 @@ _DUMP = re.compile(r"callgrind\.out\.\d+\.(\d+)-(\d+)$")
 
 async def _child(key: str, count: int, windows: int, marks_path: str) -> None:
     import discord  # noqa: F401  (imported before the subject, as in bench.message_path)
+    from discord.ext import commands
 
     from bench.message_path import _bare, _Counter, _vigie
     from bot.app import point_discord_at
@@ -87,17 +90,22 @@ async def _child(key: str, count: int, windows: int, marks_path: str) -> None:
         client, db = await build()
         counter = _Counter()
         dispatch = client.dispatch
+        chat_time = [time.time()]
 
         def counting_dispatch(event: str, /, *args: Any, **kwargs: Any) -> None:
             # The same wrapper as bench.message_path: counted synchronously inside dispatch.
             if event == "message":
                 counter.seen()
+                chat_time[0] += CHAT_PACE
             dispatch(event, *args, **kwargs)
 
         client._connection.dispatch = counting_dispatch
         task = asyncio.create_task(client.start(os.environ["VIGIE_BENCH_TOKEN"]))
         try:
             await asyncio.wait_for(client.wait_until_ready(), timeout=CHILD_TIMEOUT)
+            games = client.get_cog("games") if isinstance(client, commands.Bot) else None
+            if games is not None:
+                games.clock = lambda: chat_time[0]
             for _ in range(windows):
                 counter.expect(count)
                 gc.collect()
@@ -231,8 +239,7 @@ def run() -> list[dict[str, Any]]:
         def worker() -> None:
             # Each worker has its own sandbox: every session connected to a sandbox receives
             # each of its messages, so two clients must never share one.
-            newcomers = len(subjects) * WINDOWS * -(-MESSAGES // NEWCOMER_EVERY)
-            feeder = Feeder(newcomer_every=NEWCOMER_EVERY, newcomers=newcomers)
+            feeder = Feeder()
             try:
                 with tempfile.TemporaryDirectory() as tmp:
                     while True:

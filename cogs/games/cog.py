@@ -40,6 +40,9 @@ class GamesCog(commands.Cog, name="games"):
         self.bot = bot
         self.store = GamesStore(bot.db)
         self.ledger = XpLedger()
+        # The clock of XP cooldowns on the message path (bench/message_path_instructions sets
+        # a simulated one, so that cooldowns expire at chat pace under valgrind's slowness).
+        self.clock = time.time
         self.engine = XpEngine(self.ledger, request_load=self._request_load)
         self.progress = ProgressCounter()
         self.flusher = Flusher(self.ledger, self.store.write_xp, FLUSH_INTERVAL, on_tick=self._tick)
@@ -111,7 +114,7 @@ class GamesCog(commands.Cog, name="games"):
         settings = None if author.bot else self.settings(guild)
         if settings is None:
             return
-        now = time.time()
+        now = self.clock()
         # Most messages of an active member arrive during their cooldown: out before any work.
         if self.engine.cooling_down(guild.id, author.id, now):
             return
