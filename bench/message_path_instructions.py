@@ -11,7 +11,7 @@ subject runs in one child process under ``valgrind --tool=callgrind`` (only the 
 instrumented), built exactly as ``bench.message_path`` builds it. Once connected, the child
 measures WINDOWS windows of MESSAGES messages each, from 20 members in turn; XP cooldowns run
 on a simulated clock at CHAT_PACE seconds per message, so that one message in five earns XP,
-as in a lively chat. For each window the child zeroes callgrind's counters through a
+as in a lively chat of established members (SEEDED_XP each). For each window the child zeroes callgrind's counters through a
 client request (``bench/callgrind_marks.c``, compiled here with ``cc``), tells the parent,
 which has the sandbox send the messages (they wait in the socket and are read as fast as the
 client can), and dumps the counters once its counting dispatch has seen them all. A window
@@ -61,6 +61,7 @@ WORKERS = int(os.environ.get("BENCH_INSTR_WORKERS", str(min(2, os.cpu_count() or
 # and, with the default 60 s cooldown, one message in five earns XP. Real time would not do:
 # under valgrind a window lasts seconds and nobody's cooldown would ever end in it.
 CHAT_PACE = 0.6
+SEEDED_XP = 50_000
 CHILD_TIMEOUT = 900.0  # seconds, for one step of a client under callgrind
 # Subject keys: "bare", "core", or comma-separated feature names.
 HOT_PATH_FEATURES = ("analytics", "games", "policies")
@@ -106,6 +107,13 @@ async def _child(key: str, count: int, windows: int, marks_path: str) -> None:
             games = client.get_cog("games") if isinstance(client, commands.Bot) else None
             if games is not None:
                 games.clock = lambda: chat_time[0]
+                # Established members (50,000 XP: level 26, the next one 1,255 XP away, some 20
+                # windows of XP): nobody levels up here. A level-up is an event (an announcement,
+                # reward roles), paid once per level, not per message like the accounting.
+                for guild in client.guilds:
+                    season = games.engine.season(guild.id, chat_time[0])
+                    members = [(m.id, SEEDED_XP) for m in guild.members if not m.bot]
+                    games.engine.loaded(guild.id, season, members)
             for _ in range(windows):
                 counter.expect(count)
                 gc.collect()
