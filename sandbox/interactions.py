@@ -118,6 +118,11 @@ class InteractionRecord:
             f"{n} follow-up(s)",
         )
 
+    async def answer(self, timeout: float = DEFAULT_WAIT) -> InteractionResponse | Message:  # noqa: ASYNC109 (the documented sandbox API)
+        """What the person reads: the first callback, or the first follow-up after a defer."""
+        first = await self.response(timeout)
+        return (await self.followups(1, timeout))[0] if first.deferred else first
+
     async def final(self, timeout: float = DEFAULT_WAIT) -> Message:  # noqa: ASYNC109 (the documented sandbox API)
         """The original response message once it is no longer 'thinking' (after a defer)."""
 

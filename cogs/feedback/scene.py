@@ -15,12 +15,6 @@ ORDER = 50
 FEEDBACK_DOCUMENT = {"feedback": {"channels": {"suggestions": "feedback", "inbox": "reports"}}}
 
 
-async def answer(record: Any, timeout: float = 10) -> Any:  # noqa: ASYNC109 (sandbox style)
-    """What the person sees: the first callback, or the follow-up after a defer (type 5)."""
-    first = await record.response(timeout=timeout)
-    return (await record.followups(1, timeout=timeout))[0] if first.type == 5 else first
-
-
 def _merged(current: str) -> str:
     document = yaml.safe_load(current or "") or {}
     section = document.setdefault("feedback", {})
@@ -39,7 +33,7 @@ async def play(stage: Any) -> None:
 
     stage.narrate("Feedback: ana suggests a monthly game night with /suggest")
     r = await ana.slash("suggest", in_channel="general", idea="A monthly game night on Fridays")
-    await answer(r)
+    await r.answer()
     [suggestion] = await store.list_suggestions(guild.id)
     message = next(
         m for m in sb.messages(guild.channel("feedback")) if m["id"] == str(suggestion.message_id)
@@ -61,7 +55,7 @@ async def play(stage: Any) -> None:
         status="approved",
         reason="First one on June 6!",
     )
-    await answer(r)
+    await r.answer()
 
     stage.narrate("Feedback: mo asks the server when to hold it with a 5-second /poll")
     r = await mo.slash(
@@ -109,4 +103,4 @@ async def play(stage: Any) -> None:
     click = await mo.click(inbox, "Reply")
     await click.response(timeout=10)
     answered = await mo.submit_modal(click, {"text": "Thanks! From now on, a week ahead."})
-    await answer(answered)
+    await answered.answer()

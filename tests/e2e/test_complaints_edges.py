@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.test_complaints_open import CONFIG, answer, opened_ticket
+from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 
 async def test_member_leaving_flags_the_ticket_and_coming_back_clears_it(world):
@@ -16,7 +16,7 @@ async def test_member_leaving_flags_the_ticket_and_coming_back_clears_it(world):
     await world.sb.wait_for_message(thread, where=lambda d: "has left the server" in d["content"])
     stored = await cog.store.get(world.guild.id, ticket.id)
     assert stored.member_left and stored.is_open
-    queue = await answer(await world.moderator.slash("tickets queue"))
+    queue = await (await world.moderator.slash("tickets queue")).answer()
     assert world.t("complaints.queue.left_flag").strip(" ·") in queue.embeds[0]["description"]
     await world.sb.join("alice", guild=world.guild)
     await world.sb.wait_for_message(thread, where=lambda d: "is back on the server" in d["content"])
@@ -66,29 +66,29 @@ async def test_staff_tools_priority_participants_deescalate_and_on_behalf(world)
     thread = world.guild.channels[ticket.channel_id]
     assert {alice.id, mo.id} <= set(thread.thread_members)
     # Priority, participants.
-    changed = await answer(await mo.slash("ticket priority", in_channel=thread, level="low"))
+    changed = await (await mo.slash("ticket priority", in_channel=thread, level="low")).answer()
     assert changed.content == world.t("complaints.done.priority", number=1)
     assert (await cog.store.get(world.guild.id, ticket.id)).priority == "low"
-    await answer(await mo.slash("ticket add", in_channel=thread, member=bob))
+    await (await mo.slash("ticket add", in_channel=thread, member=bob)).answer()
     assert bob.id in thread.thread_members
-    await answer(await mo.slash("ticket remove", in_channel=thread, member=bob))
+    await (await mo.slash("ticket remove", in_channel=thread, member=bob)).answer()
     assert bob.id not in thread.thread_members
-    refused = await answer(await mo.slash("ticket remove", in_channel=thread, member=alice))
+    refused = await (await mo.slash("ticket remove", in_channel=thread, member=alice)).answer()
     assert refused.content == world.t("complaints.errors.cannot_remove_party")
     # Escalate by command, then de-escalate; the top and bottom are refused clearly.
-    await answer(await mo.slash("ticket escalate", in_channel=thread, reason="Needs a manager"))
-    top = await answer(await maya.slash("ticket escalate", in_channel=thread, reason="more"))
+    await (await mo.slash("ticket escalate", in_channel=thread, reason="Needs a manager")).answer()
+    top = await (await maya.slash("ticket escalate", in_channel=thread, reason="more")).answer()
     assert top.content == world.t("complaints.errors.top_tier", number=1)
-    down = await answer(
+    down = await (
         await maya.slash("ticket deescalate", in_channel=thread, reason="Handled below")
-    )
+    ).answer()
     assert down.content == world.t("complaints.done.moved", number=1)
     stored = await cog.store.get(world.guild.id, ticket.id)
     assert (stored.tier, stored.status.value) == (0, "open")
     # Outside a ticket thread, a number is needed.
-    lost = await answer(await mo.slash("ticket claim"))
+    lost = await (await mo.slash("ticket claim")).answer()
     assert lost.content == world.t("complaints.errors.no_ticket_here")
-    by_number = await answer(await mo.slash("ticket claim", number=1))
+    by_number = await (await mo.slash("ticket claim", number=1)).answer()
     assert by_number.content == world.t("complaints.done.claimed", number=1)
 
 
@@ -112,15 +112,15 @@ async def test_dispute_with_both_statements_and_an_outcome_linked_to_a_case(worl
     header = world.sb.messages(thread)[0]
     click = await carol.click(header, world.t("complaints.button.state"))
     await click.response()
-    stated = await answer(await carol.submit_modal(click, {"statement": "We drew it together"}))
+    stated = await (await carol.submit_modal(click, {"statement": "We drew it together"})).answer()
     assert stated.content == world.t("complaints.done.stated")
-    outsider = await answer(
+    outsider = await (
         await world.member("dave").click(header, world.t("complaints.button.state"))
-    )
+    ).answer()
     assert outsider.content == world.t("complaints.errors.not_party")
     views = {s.member_id: s.text for s in await cog.store.statements(world.guild.id, ticket.id)}
     assert views == {bob.id: "Carol copied my art", carol.id: "We drew it together"}
-    await answer(await mo.click(header, world.t("complaints.button.claim")))
+    await (await mo.click(header, world.t("complaints.button.claim"))).answer()
     linked = asyncio.ensure_future(world.bot.wait_for("complaint_case_linked", timeout=5))
     r = await mo.slash(
         "ticket close", in_channel=thread, resolution="Shared credit agreed", case="42"
@@ -137,7 +137,7 @@ async def test_dispute_with_both_statements_and_an_outcome_linked_to_a_case(worl
 async def test_staff_open_a_mediation_for_two_members(world):
     await world.set_config(CONFIG)
     bob, carol, mo = world.member("bob"), world.member("carol"), world.moderator
-    same = await answer(await mo.slash("tickets dispute", first=bob, second=bob))
+    same = await (await mo.slash("tickets dispute", first=bob, second=bob)).answer()
     assert same.content == world.t("complaints.errors.bad_party")
     r = await mo.slash("tickets dispute", first=bob, second=carol)
     await r.response()
@@ -169,9 +169,9 @@ async def test_attachments_in_transcript_and_reopen_window_expiry(world):
         "UPDATE complaints_tickets SET closed_at = closed_at - 7200 WHERE guild_id = ? AND id = ?",
         (world.guild.id, ticket.id),
     )
-    late = await answer(await alice.slash("ticket reopen", number=1))
+    late = await (await alice.slash("ticket reopen", number=1)).answer()
     assert late.content == world.t("complaints.errors.reopen_expired", number=1)
-    stranger = await answer(await world.member("eve").slash("ticket reopen", number=1))
+    stranger = await (await world.member("eve").slash("ticket reopen", number=1)).answer()
     assert stranger.content == world.t("complaints.errors.staff_only")
 
 
@@ -203,8 +203,8 @@ async def test_someone_leaving_the_thread_is_in_the_transcript(world):
     await world.set_config(CONFIG)
     alice, bob = world.member("alice"), world.member("bob")
     ticket, thread = await opened_ticket(world, alice)
-    await answer(await world.moderator.slash("ticket add", in_channel=thread, member=bob))
-    await answer(await world.moderator.slash("ticket remove", in_channel=thread, member=bob))
+    await (await world.moderator.slash("ticket add", in_channel=thread, member=bob)).answer()
+    await (await world.moderator.slash("ticket remove", in_channel=thread, member=bob)).answer()
     mo_left = asyncio.ensure_future(
         world.bot.wait_for(
             "thread_member_remove", check=lambda m: m.id == world.moderator.id, timeout=5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.test_complaints_open import CONFIG, answer, opened_ticket
+from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 
 def header_of(world, thread):
@@ -25,7 +25,7 @@ async def test_two_staff_press_claim_at_once_one_wins_the_other_is_told(world):
     header = header_of(world, thread)
     label = world.t("complaints.button.claim")
     clicks = await asyncio.gather(world.moderator.click(header, label), mia.click(header, label))
-    answers = [await answer(c) for c in clicks]
+    answers = [await c.answer() for c in clicks]
     cog = world.bot.get_cog("complaints")
     stored = await cog.store.get(world.guild.id, ticket.id)
     winner = world.moderator if stored.claimant_id == world.moderator.id else mia
@@ -49,9 +49,9 @@ async def test_claim_escalate_note_close_rate_and_reopen(world):
     cog = world.bot.get_cog("complaints")
     header = header_of(world, thread)
     # Members cannot handle their own ticket.
-    refused = await answer(await alice.click(header, world.t("complaints.button.claim")))
+    refused = await (await alice.click(header, world.t("complaints.button.claim"))).answer()
     assert refused.content == world.t("complaints.errors.staff_only")
-    done = await answer(await mo.click(header, world.t("complaints.button.claim")))
+    done = await (await mo.click(header, world.t("complaints.button.claim"))).answer()
     assert done.content == world.t("complaints.done.claimed", number=1)
     # A staff message is the first response.
     answered = asyncio.ensure_future(world.bot.wait_for("complaint_first_response", timeout=5))
@@ -64,7 +64,7 @@ async def test_claim_escalate_note_close_rate_and_reopen(world):
     click = await mo.click(header, world.t("complaints.button.escalate"))
     modal = await click.response()
     assert modal.modal is not None
-    moved = await answer(await mo.submit_modal(click, {"reason": "Needs a ban decision"}))
+    moved = await (await mo.submit_modal(click, {"reason": "Needs a ban decision"})).answer()
     assert moved.content == world.t("complaints.done.moved", number=1)
     assert maya.id in thread.thread_members
     manager_role = world.guild.role("Manager")
@@ -73,9 +73,9 @@ async def test_claim_escalate_note_close_rate_and_reopen(world):
     stored = await cog.store.get(world.guild.id, ticket.id)
     assert (stored.tier, stored.status.value, stored.claimant_id) == (1, "escalated", None)
     # An internal note goes to the staff log only.
-    noted = await answer(
+    noted = await (
         await maya.slash("ticket note", in_channel=thread, text="Prior warnings: 3")
-    )
+    ).answer()
     assert noted.content == world.t("complaints.done.noted", number=1)
     assert not any("Prior warnings" in m["content"] for m in world.sb.messages(thread))
     reports = world.guild.channel("reports")
@@ -115,15 +115,15 @@ async def test_claim_escalate_note_close_rate_and_reopen(world):
     # The member rates the handling 4/5 with a comment; a second rating is refused.
     star = await alice.click(closing, "4")
     await star.response()
-    rated = await answer(await alice.submit_modal(star, {"comment": "Quick, thanks"}))
+    rated = await (await alice.submit_modal(star, {"comment": "Quick, thanks"})).answer()
     assert rated.content == world.t("complaints.done.rated", score=4)
     assert (await cog.store.rating(world.guild.id, ticket.id)).score == 4
     again = await alice.click(closing, "5")
     await again.response()
-    refused = await answer(await alice.submit_modal(again, {"comment": ""}))
+    refused = await (await alice.submit_modal(again, {"comment": ""})).answer()
     assert refused.content == world.t("complaints.errors.already_rated")
     # Reopen within the window.
-    back = await answer(await alice.click(closing, world.t("complaints.button.reopen")))
+    back = await (await alice.click(closing, world.t("complaints.button.reopen"))).answer()
     assert back.content == world.t("complaints.done.reopened", number=1)
     assert not thread.locked
     stored = await cog.store.get(world.guild.id, ticket.id)
@@ -134,14 +134,14 @@ async def test_queue_and_stats(world):
     await world.set_config(CONFIG)
     alice = world.member("alice")
     await opened_ticket(world, alice)
-    queue = await answer(await world.moderator.slash("tickets queue"))
+    queue = await (await world.moderator.slash("tickets queue")).answer()
     assert queue.ephemeral
     assert queue.embeds[0]["title"] == world.t("complaints.queue.title", count=1)
     assert "**#1** Noise" in queue.embeds[0]["description"]
-    refused = await answer(await alice.slash("tickets queue"))
+    refused = await (await alice.slash("tickets queue")).answer()
     assert refused.content == world.t("complaints.errors.staff_only")
     stats_seen = asyncio.ensure_future(world.bot.wait_for("complaints_stats", timeout=5))
-    stats = await answer(await world.moderator.slash("tickets stats", period="7d"))
+    stats = await (await world.moderator.slash("tickets stats", period="7d")).answer()
     guild_id, figures = await stats_seen
     assert guild_id == world.guild.id and figures["opened"] == 1 and figures["closed"] == 0
     assert stats.embeds[0]["title"] == world.t("complaints.stats.title", period="1w")
@@ -149,5 +149,5 @@ async def test_queue_and_stats(world):
     fields = [(f["name"], f["value"]) for f in stats.embeds[0]["fields"]]
     assert [name for name, _ in fields] == [world.t(f"complaints.stats.{k}") for k in keys]
     assert fields[0][1] == "1" and fields[1][1] == "0"
-    bad = await answer(await world.moderator.slash("tickets stats", period="soon"))
+    bad = await (await world.moderator.slash("tickets stats", period="soon")).answer()
     assert bad.content == world.t("complaints.errors.bad_period", period="soon")

@@ -7,7 +7,7 @@ that work after, so here Discord is made slow and the order of the recorded call
 
 from __future__ import annotations
 
-from tests.e2e.test_complaints_open import CONFIG, answer, opened_ticket
+from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 THREAD_MEMBER = "/channels/{channel_id}/thread-members/{user_id}"
@@ -35,7 +35,7 @@ async def test_escalate_to_a_large_tier_answers_before_adding_its_members(make_w
     world.sb.faults.slow(f"PUT {THREAD_MEMBER}", seconds=0.3)
     start = len(world.sb.requests)
     r = await world.moderator.slash("ticket escalate", in_channel=thread, reason="Needs a ban")
-    reply = await answer(r, wait=15)
+    reply = await r.answer(timeout=15)
     assert reply.content == world.t("complaints.done.moved", number=ticket.number)
     assert reply.ephemeral
     first = await r.response()
@@ -68,7 +68,7 @@ async def test_handling_commands_and_buttons_answer_before_talking_to_discord(wo
     for act, done in steps:
         start = len(world.sb.requests)
         r = await act()
-        reply = await answer(r)
+        reply = await r.answer()
         assert reply.ephemeral
         assert reply.content == world.t(f"complaints.done.{done}", number=1, who=bob.mention)
         posts = _calls_after(world, start, "POST", MESSAGES)
@@ -93,18 +93,18 @@ async def test_close_reopen_and_statement_answer_first(world):
     await click.response()
     start = len(world.sb.requests)
     stated = await bob.submit_modal(click, {"statement": "I did not"})
-    assert (await answer(stated)).content == world.t("complaints.done.stated")
+    assert (await stated.answer()).content == world.t("complaints.done.stated")
     posts = _calls_after(world, start, "POST", MESSAGES)
     assert posts and _callback(stated).at < min(p.at for p in posts)
     # Close by command, then reopen with the button under the closing message.
     start = len(world.sb.requests)
     r = await world.moderator.slash("ticket close", in_channel=thread, resolution="Talked it out")
-    assert (await answer(r)).content == world.t("complaints.done.closed", number=1)
+    assert (await r.answer()).content == world.t("complaints.done.closed", number=1)
     posts = _calls_after(world, start, "POST", MESSAGES)
     assert posts and _callback(r).at < min(p.at for p in posts)
     closing = world.sb.messages(thread)[-1]
     start = len(world.sb.requests)
     back = await alice.click(closing, world.t("complaints.button.reopen"))
-    assert (await answer(back)).content == world.t("complaints.done.reopened", number=1)
+    assert (await back.answer()).content == world.t("complaints.done.reopened", number=1)
     posts = _calls_after(world, start, "POST", MESSAGES)
     assert posts and _callback(back).at < min(p.at for p in posts)

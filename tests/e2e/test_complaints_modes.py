@@ -8,7 +8,7 @@ import sys
 
 from cogs.complaints import upkeep
 from sandbox import permissions as P
-from tests.e2e.test_complaints_open import CONFIG, answer, opened_ticket
+from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 
 async def test_channel_mode_makes_a_private_channel_in_the_tickets_category(world):
@@ -26,13 +26,15 @@ async def test_channel_mode_makes_a_private_channel_in_the_tickets_category(worl
     assert world.guild.role("Manager").id not in channel.overwrites
     # A helper let in and taken out again: no thread echo to wait for, nothing kept in memory.
     bob = world.member("bob")
-    await answer(await world.moderator.slash("ticket add", in_channel=channel, member=bob))
+    await (await world.moderator.slash("ticket add", in_channel=channel, member=bob)).answer()
     assert channel.overwrites[bob.id].allow & P.VIEW_CHANNEL
-    await answer(await world.moderator.slash("ticket remove", in_channel=channel, member=bob))
+    await (await world.moderator.slash("ticket remove", in_channel=channel, member=bob)).answer()
     assert bob.id not in channel.overwrites
     assert world.bot.get_cog("complaints").desk.own_removals == set()
     # Escalation lets the next tier in; closing takes the member's voice but not their view.
-    await answer(await world.moderator.slash("ticket escalate", in_channel=channel, reason="Ban?"))
+    await (
+        await world.moderator.slash("ticket escalate", in_channel=channel, reason="Ban?")
+    ).answer()
     assert channel.overwrites[world.guild.role("Manager").id].allow & P.VIEW_CHANNEL
     r = await world.manager.slash("ticket close", in_channel=channel, resolution="Done")
     await r.followups(1)
@@ -45,7 +47,7 @@ async def test_ticket_buttons_keep_working_after_a_restart(world):
     ticket, thread = await opened_ticket(world, world.member("alice"))
     await world.restart()
     header = world.sb.messages(thread)[0]
-    done = await answer(await world.moderator.click(header, world.t("complaints.button.claim")))
+    done = await (await world.moderator.click(header, world.t("complaints.button.claim"))).answer()
     assert done.content == world.t("complaints.done.claimed", number=1)
     # Messages in the thread are still followed after the restart.
     cog = world.bot.get_cog("complaints")

@@ -19,15 +19,6 @@ async def open_complaint(actor, subject="Noise", category="harassment", text="He
     return opened, done
 
 
-async def answer(record, wait=5.0):
-    """What the user reads: the first response, or the follow-up after an acknowledgement."""
-    first = await record.response(timeout=wait)
-    if first.type in (5, 6):  # deferred: the answer is the first follow-up
-        [reply] = await record.followups(1, timeout=wait)
-        return reply
-    return first
-
-
 async def opened_ticket(world, actor, **kw):
     """Open a complaint and return (ticket, thread) once the header is posted."""
     _, done = await open_complaint(actor, **kw)

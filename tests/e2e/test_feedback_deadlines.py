@@ -8,8 +8,6 @@ take 1 s, slowed or rate limited by the sandbox: an answer that waited for it wo
 
 from __future__ import annotations
 
-from cogs.feedback.scene import answer
-
 SUGGESTIONS = "feedback:\n  channels:\n    suggestions: feedback\n"
 OPEN_DM = "POST /users/@me/channels"
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
@@ -46,7 +44,7 @@ def _completed_after(world, first, route: str, user_id: int):
 
 async def _suggestion(world, author) -> None:
     await world.set_config(SUGGESTIONS)
-    await answer(await author.slash("suggest", idea="Board game evenings"))
+    await (await author.slash("suggest", idea="Board game evenings")).answer()
 
 
 async def test_status_answers_before_a_slow_dm_to_the_author(world, monkeypatch):
@@ -71,7 +69,7 @@ async def test_reply_answers_before_a_rate_limited_dm(world, monkeypatch):
     alice = world.member("alice")
     r = await alice.slash("feedback")
     await r.response()
-    await answer(await alice.submit_modal(r, {"category": "1", "rating": "4", "text": "Nice"}))
+    await (await alice.submit_modal(r, {"category": "1", "rating": "4", "text": "Nice"})).answer()
     _shorten_window(world, monkeypatch)
     # Discord answers 429: discord.py waits a second and tries again
     world.sb.faults.rate_limit(OPEN_DM, times=1, retry_after=1.0)
@@ -110,7 +108,7 @@ async def test_reply_to_closed_dms_is_kept_in_french(world, monkeypatch):
     alice = world.member("alice")
     r = await alice.slash("feedback")
     await r.response()
-    await answer(await alice.submit_modal(r, {"category": "1", "rating": "2", "text": "Bof"}))
+    await (await alice.submit_modal(r, {"category": "1", "rating": "2", "text": "Bof"})).answer()
     alice.close_dms()
     _shorten_window(world, monkeypatch)
     world.sb.faults.slow(OPEN_DM, seconds=1.0, times=1)
@@ -119,7 +117,7 @@ async def test_reply_to_closed_dms_is_kept_in_french(world, monkeypatch):
     assert said.content == world.t("feedback.reply.kept", locale="fr", id=1)
     replies = await world.bot.get_cog("feedback").store.replies_to(world.guild.id, [1])
     assert [(x.text, x.delivered) for x in replies[1]] == [("On s'en occupe.", False)]
-    mine = await answer(await alice.slash("my-feedback"))
+    mine = await (await alice.slash("my-feedback")).answer()
     assert "On s'en occupe." in mine.content
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from bot.guild_config import ConfigInvalid
-from cogs.feedback.scene import answer
 
 INBOX_CONFIG = "feedback:\n  channels:\n    inbox: feedback\n"
 
@@ -84,9 +83,9 @@ async def test_anonymous_entry_never_shows_author_but_reply_reaches_them(world):
     assert world.t("feedback.inbox.anonymous") in str(posted["embeds"][0])
     # staff click Reply on the inbox entry and answer in a modal
     click = await world.moderator.click(posted, world.t("feedback.inbox.reply"))
-    done = await answer(
+    done = await (
         await world.moderator.submit_modal(click, {"text": "We will move it earlier."})
-    )
+    ).answer()
     assert done.ephemeral and done.content == world.t("feedback.reply.sent", id=1)
     assert str(alice.id) not in done.content
     [dm] = world.sb.dms(alice.user)
@@ -154,7 +153,7 @@ async def test_reply_to_member_who_left_is_kept_and_said_so(world):
     await alice.leave()
     world.sb.faults.error("POST /channels/{channel_id}/messages", status=403, code=50007, times=1)
     r = await world.moderator.slash("feedback-admin reply", entry=1, text="Thanks!")
-    said = await answer(r)
+    said = await r.answer()
     assert said.ephemeral and said.content == world.t("feedback.reply.kept", id=1)
     replies = await world.bot.get_cog("feedback").store.replies_to(world.guild.id, [1])
     assert [(x.text, x.delivered) for x in replies[1]] == [("Thanks!", False)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cogs.feedback.scene import answer
 from cogs.feedback.suggestions import STATUS_COLOURS
 
 CONFIG = "feedback:\n  channels:\n    suggestions: feedback\n"
@@ -13,7 +12,7 @@ POST = "/channels/{channel_id}/messages"
 
 async def _suggest(world, actor, idea):
     """The member's answer: at once for a refusal, else after the post (the command defers)."""
-    return await answer(await actor.slash("suggest", idea=idea))
+    return await (await actor.slash("suggest", idea=idea)).answer()
 
 
 def _suggestion_message(world):
@@ -77,7 +76,7 @@ async def test_status_with_reason_recolours_embed_and_tells_author(world):
     r = await world.moderator.slash(
         "suggestions status", suggestion=1, status="approved", reason="Planned for May"
     )
-    said = await answer(r)
+    said = await r.answer()
     assert said.ephemeral and said.content == world.t(
         "feedback.suggest.status_set", id=1, status=world.t("feedback.status.approved")
     )
@@ -110,7 +109,7 @@ async def test_list_filters_and_sorts(world):
     store = world.bot.get_cog("feedback").store
     await store.vote_suggestion(world.guild.id, 2, bob.id, 1, datetime.now(UTC))
     r = await world.moderator.slash("suggestions status", suggestion=3, status="under_review")
-    await answer(r)
+    await r.answer()
     listed = (await (await bob.slash("suggestions list", sort="top")).response()).content
     assert listed.index("#2") < listed.index("#1")
     reviewed = (
@@ -166,7 +165,7 @@ async def test_status_change_on_a_deleted_suggestion_message_still_applies(world
     r = await world.moderator.slash(
         "suggestions status", suggestion=1, status="implemented", reason="Shipped"
     )
-    said = (await answer(r)).content
+    said = (await r.answer()).content
     assert world.t("feedback.suggest.message_gone") in said
     s = await world.bot.get_cog("feedback").store.get_suggestion(world.guild.id, 1)
     assert (s.status, s.reason) == ("implemented", "Shipped")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from cogs.feedback.scene import answer
 from cogs.feedback.surveys import clip
 
 SURVEY = """\
@@ -27,7 +26,7 @@ PAGE2 = {"q6": "", "q7": "10"}
 async def _post_survey(world):
     await world.set_config(SURVEY)
     r = await world.manager.slash("survey send", in_channel="general", name="launch")
-    said = await answer(r)
+    said = await r.answer()
     [message] = [m for m in world.sb.messages(world.guild.channel("general")) if m.get("embeds")]
     assert said.ephemeral
     assert said.content.startswith(world.t("feedback.survey.sent", name="Launch survey", link=""))

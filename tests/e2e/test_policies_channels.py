@@ -13,13 +13,6 @@ BULK = "/channels/{channel_id}/messages/bulk-delete"
 OVERWRITE = "/channels/{channel_id}/permissions/{overwrite_id}"
 
 
-async def answer(record) -> str:
-    first = await record.response()
-    if first.type == 5:
-        return (await record.followups(1))[0].content
-    return first.content
-
-
 def old_message(world, actor, content: str) -> Message:
     at = time.time() - 20 * 86400
     channel = world.guild.channel("general")
@@ -39,9 +32,11 @@ async def test_purge_by_member_leaves_and_counts_old_messages(world):
     old = old_message(world, bob, "from long ago")
     mine = [await bob.say("#general", f"bob {i} https://example.com") for i in range(3)]
     kept = [await alice.say("#general", f"alice {i}") for i in range(2)]
-    text = await answer(
-        await world.moderator.slash("purge", count=10, member=bob, in_channel="#general")
-    )
+    text = (
+        await (
+            await world.moderator.slash("purge", count=10, member=bob, in_channel="#general")
+        ).answer()
+    ).content
     assert text == "Deleted 3 messages; 1 older than 14 days were left."
     [bulk] = [r for r in world.sb.requests if r.route == BULK]
     assert sorted(int(i) for i in bulk.json["messages"]) == sorted(m.id for m in mine)
@@ -54,9 +49,11 @@ async def test_purge_in_batches_of_100_with_text_filter(world):
     for i in range(150):
         await flood.say("#games", f"spam {i}")
     await flood.say("#games", "a keeper")
-    text = await answer(
-        await world.moderator.slash("purge", count=200, text="SPAM", in_channel="#games")
-    )
+    text = (
+        await (
+            await world.moderator.slash("purge", count=200, text="SPAM", in_channel="#games")
+        ).answer()
+    ).content
     assert text == "Deleted 150 messages; 0 older than 14 days were left."
     sizes = sorted(len(r.json["messages"]) for r in world.sb.requests if r.route == BULK)
     assert sizes == [50, 100]
@@ -64,18 +61,20 @@ async def test_purge_in_batches_of_100_with_text_filter(world):
 
 
 async def test_slowmode_lock_unlock(world):
-    text = await answer(
-        await world.moderator.slash("slowmode", duration="10s", in_channel="#general")
-    )
+    text = (
+        await (
+            await world.moderator.slash("slowmode", duration="10s", in_channel="#general")
+        ).answer()
+    ).content
     assert text == f"Slow mode of <#{world.guild.channel('general').id}>: 10s."
     assert world.guild.channel("general").rate_limit_per_user == 10
     too_long = await (await world.moderator.slash("slowmode", duration="7h")).response()
     assert too_long.content == world.t("policies.slowmode_too_long")
-    await answer(await world.moderator.slash("lock", in_channel="#general"))
+    await (await world.moderator.slash("lock", in_channel="#general")).answer()
     put = await world.sb.wait_for_request("PUT", OVERWRITE)
     assert put.path.endswith(f"/{world.guild.id}") and int(put.json["deny"]) & (1 << 11)
     await world.sb.wait_for_message("#modlog", where=lambda m: "locked" in m["content"])
-    await answer(await world.moderator.slash("unlock", in_channel="#general"))
+    await (await world.moderator.slash("unlock", in_channel="#general")).answer()
     put = await world.sb.wait_for_request("PUT", OVERWRITE, count=2)
     assert not int(put.json["deny"]) & (1 << 11)
 
@@ -86,5 +85,5 @@ async def test_lock_and_slowmode_in_a_thread_say_what_they_need(world):
     before = len(world.sb.requests)
     for command, options in (("lock", {}), ("unlock", {}), ("slowmode", {"duration": "10s"})):
         record = await world.moderator.slash(command, in_channel=thread.id, **options)
-        assert await answer(record) == world.t("policies.not_a_text_channel"), command
+        assert (await record.answer()).content == world.t("policies.not_a_text_channel"), command
     assert not [r for r in world.sb.requests[before:] if r.method in ("PUT", "PATCH")]
