@@ -107,11 +107,8 @@ class XpEngine:
         settings = self._settings.get(guild_id)
         if settings is None:
             return None
-        # Most messages of an active member arrive during their cooldown: answer those with a
-        # single dictionary lookup, before any other work.
-        last = self.gate.last_award_at(guild_id, user_id)
-        if last is not None and now - last < settings.rules.cooldown_seconds:
-            return None
+        # The gate checks the cooldown first; the cog's hook has already left on it for most
+        # messages of an active member (cooling_down).
         xp = self.gate.award(
             settings.rules, guild_id, user_id, channel_id, role_ids, content, now, parent_id
         )
