@@ -109,6 +109,18 @@ def set_path(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 GuildCheck = Callable[[int, "GuildConfig"], list[tuple[str, str]]]
 
 
+class _ConfigCache(dict[int, GuildConfig]):
+    """Guild id -> its effective config; a guild never loaded gets the defaults on first read."""
+
+    def __init__(self, make: Callable[[int], GuildConfig]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, guild_id: int) -> GuildConfig:
+        config = self[guild_id] = self._make(guild_id)
+        return config
+
+
 class GuildConfigs:
     """All guild configs: validation, versions in SQLite, file-managed overrides, the cache."""
 
@@ -125,7 +137,11 @@ class GuildConfigs:
         self.registry = registry
         self.on_change = on_change
         self.validator = DocumentValidator(self.config_dir, registry)
-        self._cache: dict[int, GuildConfig] = {}
+        self._cache = _ConfigCache(lambda guild_id: GuildConfig(guild_id, self.defaults))
+        # get(guild_id) -> GuildConfig: the cached effective config (defaults if the guild has
+        # no document). A dictionary read in C, not a Python method: the message hooks of
+        # automod, XP and analytics call it for every message they look at.
+        self.get: Callable[[int], GuildConfig] = self._cache.__getitem__
         self._guild_checks: dict[str, GuildCheck] = {}
 
     # -- defaults and validation ----------------------------------------------------------------
@@ -193,14 +209,6 @@ class GuildConfigs:
         return errors
 
     # -- reads ----------------------------------------------------------------------------------
-
-    def get(self, guild_id: int) -> GuildConfig:
-        """The cached effective config (defaults if the guild has no document)."""
-        cached = self._cache.get(guild_id)
-        if cached is None:
-            cached = GuildConfig(guild_id, self.defaults)
-            self._cache[guild_id] = cached
-        return cached
 
     async def load(self, guild_id: int, *, notify: bool = True) -> GuildConfig:
         """(Re)read a guild's document from its file or SQLite into the cache.

@@ -44,6 +44,7 @@ class GamesCog(commands.Cog, name="games"):
         # a simulated one, so that cooldowns expire at chat pace under valgrind's slowness).
         self.clock = time.time
         self.engine = XpEngine(self.ledger, request_load=self._request_load)
+        self._ready_at = self.engine.gate.ready_at  # the hook's first and often only lookup
         self.progress = ProgressCounter()
         self.flusher = Flusher(self.ledger, self.store.write_xp, FLUSH_INTERVAL, on_tick=self._tick)
         self._settings: dict[int, tuple[Any, GamesSettings | None]] = {}
@@ -106,36 +107,42 @@ class GamesCog(commands.Cog, name="games"):
 
     # -- the hot path ---------------------------------------------------------------------
     def earn_xp(self, message: discord.Message) -> None:
-        """The message hook: XP accounting in memory, flushed in batches; a level-up is spawned."""
+        """The message hook: XP accounting in memory, flushed in batches; a level-up is spawned.
+
+        Every message passes here, so each step is the cheapest that is still right:
+        - most messages of an active member arrive during their cooldown: they leave on one
+          lookup in the gate's ``ready_at``, before the settings or the text is read;
+        - ``Member.roles`` builds sorted Role objects: the member's ``_roles`` holds their ids.
+        """
         guild = message.guild
         if guild is None:
             return
         author = message.author
+        now = self.clock()
+        if self._ready_at.get((guild.id, author.id), 0.0) > now:
+            return
         settings = None if author.bot else self.settings(guild)
         if settings is None:
             return
-        now = self.clock()
-        # Most messages of an active member arrive during their cooldown: out before any work.
-        if self.engine.cooling_down(guild.id, author.id, now):
-            return
-        # Member._roles holds the role ids; Member.roles would build sorted Role objects.
+        channel = message.channel
         up = self.engine.on_message(
             guild.id,
             author.id,
-            message.channel.id,
+            channel.id,
             getattr(author, "_roles", ()),
             message.content,
             message.id,
             now,
-            getattr(message.channel, "parent_id", None),
+            getattr(channel, "parent_id", None),
         )
         if self.engine.last_xp:
-            self.bump_challenges(guild.id, settings, "messages", author.id, now, message.channel.id)
+            if "messages" in settings.challenges.kinds:
+                self.bump_challenges(guild.id, settings, "messages", author.id, now, channel.id)
             if self.engine.last_awaits_load or self._loading:
                 # Totals are still being read: remember where to announce a level-up found then.
-                self._where[(guild.id, author.id)] = message.channel
+                self._where[(guild.id, author.id)] = channel
         if up is not None:
-            self.spawn(self.level_up(guild, up, message.channel, author))
+            self.spawn(self.level_up(guild, up, channel, author))
 
     def bump_challenges(
         self,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from bot.durations import parse_seconds
@@ -55,6 +56,14 @@ class ChallengeSettings:
     enabled: bool
     challenges: tuple[Challenge, ...]
     streak_bonus: int
+
+    @cached_property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of step that count toward a challenge here (none when they are off).
+
+        The message hook asks ``"messages" in kinds`` before it counts anything.
+        """
+        return frozenset(c.kind for c in self.challenges) if self.enabled else frozenset()
 
 
 @dataclass(frozen=True)

@@ -124,15 +124,18 @@ class XpGate:
     """Cooldown and duplicate memory per (guild, member), in memory: the hot path's only state.
 
     ``award`` is synchronous and O(1), and checks the cooldown first because most messages of
-    an active member arrive while it runs. ``prune`` drops members idle for longer than the
-    cooldown so the dictionary stays the size of the recently active crowd.
+    an active member arrive while it runs. ``ready_at`` tells, without any rules at hand, when
+    a member's cooldown ends: the message hook leaves on one lookup in it for those messages
+    (``ready_at.get(key, 0.0) > now``), and ``retime`` keeps it true when a guild's cooldown
+    changes. ``prune`` drops members idle for longer than the cooldown so the dictionaries
+    stay the size of the recently active crowd.
     """
 
     def __init__(self, rng: random.Random | None = None) -> None:
-        self._last: dict[tuple[int, int], tuple[float, int]] = {}
-        # (guild, member) -> (last award, its fingerprint): read-only for the hot path's
-        # cooldown check (XpEngine.cooling_down), written here only.
-        self.recent: Mapping[tuple[int, int], tuple[float, int]] = self._last
+        self._last: dict[tuple[int, int], tuple[float, int]] = {}  # -> (award time, fingerprint)
+        self._ready: dict[tuple[int, int], float] = {}
+        # (guild, member) -> when their cooldown ends: read-only for the message hook.
+        self.ready_at: Mapping[tuple[int, int], float] = self._ready
         self._random = (rng or random.Random()).random
 
     def award(
@@ -159,10 +162,17 @@ class XpGate:
         if previous is not None and rules.ignore_duplicates and fingerprint == previous[1]:
             return 0
         self._last[key] = (now, fingerprint)
+        self._ready[key] = now + rules.cooldown_seconds
         base = rules.min_xp + int(self._random() * (rules.max_xp - rules.min_xp + 1))
         if not (rules.channel_multipliers or rules.role_multipliers):
             return base
         return max(0, round(base * rules.multiplier(channel_id, role_ids, parent_id)))
+
+    def retime(self, guild_id: int, cooldown_seconds: float) -> None:
+        """A guild's cooldown changed: its members' cooldowns now end by the new length."""
+        for key, (at, _) in self._last.items():
+            if key[0] == guild_id:
+                self._ready[key] = at + cooldown_seconds
 
     def last_award_at(self, guild_id: int, user_id: int) -> float | None:
         previous = self._last.get((guild_id, user_id))
@@ -171,11 +181,13 @@ class XpGate:
     def forget(self, guild_id: int, user_id: int) -> None:
         """Reset the cooldown (an awarded message was removed by automod)."""
         self._last.pop((guild_id, user_id), None)
+        self._ready.pop((guild_id, user_id), None)
 
     def prune(self, now: float, older_than: float) -> int:
         stale = [k for k, (at, _) in self._last.items() if now - at > older_than]
         for key in stale:
             del self._last[key]
+            del self._ready[key]
         return len(stale)
 
     def __len__(self) -> int:

@@ -47,7 +47,7 @@ class XpEngine:
         self.ledger = ledger
         self.gate = gate or XpGate()
         self._settings: dict[int, GuildXp] = {}
-        self._season_cache: dict[int, tuple[int, str]] = {}  # guild -> (minute, season)
+        self._season_cache: dict[int, tuple[float, str]] = {}  # guild -> (minute, season)
         self._requested: set[tuple[int, str]] = set()
         self._request_load = request_load
         # XP total at which each member reaches their next level: most credits stay below it,
@@ -61,27 +61,20 @@ class XpEngine:
 
     def configure(self, guild_id: int, settings: GuildXp | None) -> None:
         """Install (or, with None, disable) a guild's settings; called on config changes."""
+        before = self._settings.get(guild_id)
         if settings is None:
             self._settings.pop(guild_id, None)
         else:
             self._settings[guild_id] = settings
+            cooldown = settings.rules.cooldown_seconds
+            if before is not None and before.rules.cooldown_seconds != cooldown:
+                self.gate.retime(guild_id, cooldown)
         self._season_cache.pop(guild_id, None)
         self._forget_thresholds(guild_id)
 
-    def cooling_down(self, guild_id: int, user_id: int, now: float) -> bool:
-        """True when the member can earn no XP now: levels are off here, or their cooldown runs.
-
-        The hook asks this first, before it gathers what ``on_message`` needs.
-        """
-        settings = self._settings.get(guild_id)
-        if settings is None:
-            return True
-        previous = self.gate.recent.get((guild_id, user_id))
-        return previous is not None and now - previous[0] < settings.rules.cooldown_seconds
-
     def season(self, guild_id: int, now: float) -> str:
         """The current season id, recomputed at most once a minute per guild."""
-        minute = int(now // 60)
+        minute = now // 60
         cached = self._season_cache.get(guild_id)
         if cached is not None and cached[0] == minute:
             return cached[1]
@@ -108,14 +101,19 @@ class XpEngine:
         if settings is None:
             return None
         # The gate checks the cooldown first; the cog's hook has already left on it for most
-        # messages of an active member (cooling_down).
+        # messages of an active member (on the gate's ready_at).
         xp = self.gate.award(
             settings.rules, guild_id, user_id, channel_id, role_ids, content, now, parent_id
         )
         if xp <= 0:
             return None
         self.last_xp = xp
-        season = self.season(guild_id, now)
+        # season() inlined for its cache hit (every award but one a minute): a call costs more.
+        cached = self._season_cache.get(guild_id)
+        if cached is not None and cached[0] == now // 60:
+            season = cached[1]
+        else:
+            season = self.season(guild_id, now)
         after = self.ledger.add(guild_id, season, user_id, xp, now, message_id)
         if after is None:
             self.last_awaits_load = True

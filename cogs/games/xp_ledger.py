@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import NamedTuple
 
@@ -47,7 +47,8 @@ class XpLedger:
         self._pending: dict[Key, list[float]] = {}  # key -> [xp, messages, last_at]
         self._totals: dict[Key, int] = {}
         self._loaded: set[tuple[int, str]] = set()
-        self._recent: OrderedDict[int, tuple[Key, int]] = OrderedDict()
+        # Awarded message id -> (key, xp), oldest first; trimmed to the cap at each flush.
+        self._recent: dict[int, tuple[Key, int]] = {}
         self._recent_cap = recent_awards
 
     # -- hot path -------------------------------------------------------------------------
@@ -76,10 +77,7 @@ class XpLedger:
             if now > entry[2]:
                 entry[2] = now
         if message_id is not None and xp:
-            recent = self._recent
-            recent[message_id] = (key, xp)
-            if len(recent) > self._recent_cap:
-                recent.popitem(last=False)
+            self._recent[message_id] = (key, xp)
         if (guild_id, season) not in self._loaded:
             return None
         after = self._totals.get(key, 0) + xp
@@ -151,7 +149,14 @@ class XpLedger:
 
     # -- flushing -------------------------------------------------------------------------
     def take_batch(self) -> list[Row]:
-        """Swap the pending deltas out (synchronously, so nothing added meanwhile is lost)."""
+        """Swap the pending deltas out (synchronously, so nothing added meanwhile is lost).
+
+        The awards remembered for ``revoke`` are trimmed to the cap here, not in ``add``.
+        """
+        excess = len(self._recent) - self._recent_cap
+        if excess > 0:
+            for message_id in list(itertools.islice(self._recent, excess)):
+                del self._recent[message_id]
         batch, self._pending = self._pending, {}
         return [(g, s, u, int(v[0]), int(v[1]), float(v[2])) for (g, s, u), v in batch.items()]
 

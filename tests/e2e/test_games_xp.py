@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ games:
   xp:
     min: {xp}
     max: {xp}
-    cooldown: 60s
+    cooldown: {cooldown}
     announce: channel
     announce_channel: games
     rewards: {{1: Regular, 2: Veteran}}
@@ -26,8 +27,8 @@ games:
 """
 
 
-def config(xp: int = 100, stack: bool = False) -> str:
-    return CONFIG.format(xp=xp, stack=str(stack).lower())
+def config(xp: int = 100, stack: bool = False, cooldown: str = "60s") -> str:
+    return CONFIG.format(xp=xp, stack=str(stack).lower(), cooldown=cooldown)
 
 
 @pytest.fixture
@@ -119,16 +120,23 @@ async def test_duplicate_after_cooldown_and_members_cannot_use_xp_commands(gworl
     bob = w.member("bob")
     await bob.say("#general", "Same text")
     assert await settled_xp(w, bob.id, 20) == 20
-    # Pretend the cooldown is over, then repeat the same text: a duplicate earns nothing.
-    fingerprint = games.engine.gate._last[(w.guild.id, bob.id)][1]
-    games.engine.gate._last[(w.guild.id, bob.id)] = (0.0, fingerprint)
+    first = games.engine.gate.last_award_at(w.guild.id, bob.id)
+    # A manager shortens the cooldown to 1 s: the hook's ready_at is retimed at once.
+    await w.set_config(config(xp=20, cooldown="1s"))
+    key = (w.guild.id, bob.id)
+    deadline = asyncio.get_running_loop().time() + 10
+    while games.engine.gate.ready_at[key] != first + 1:
+        assert asyncio.get_running_loop().time() < deadline, "the cooldown was never retimed"
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(max(0.0, first + 1 - time.time()))
+    # The same text again, but for case and spaces: a duplicate earns nothing.
     await bob.say("#general", "  same TEXT ")
     # Messages are handled in order: once zed's message reached the gate, bob's did too.
     zed = w.member("zed")
     await zed.say("#general", "sync")
     await wait_gate(w, zed.id, lambda last: last is not None)
-    assert games.engine.gate.last_award_at(w.guild.id, bob.id) == 0.0
-    await bob.say("#general", "a different text")  # the cooldown is still over: it earns
+    assert games.engine.gate.last_award_at(w.guild.id, bob.id) == first
+    await bob.say("#general", "a different text")  # the cooldown is over: it earns
     assert await settled_xp(w, bob.id, 40) == 40
     r = await bob.slash("xp set", member=bob, amount=5000)
     reply = await r.response(timeout=10)

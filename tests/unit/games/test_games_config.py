@@ -52,6 +52,10 @@ def test_references_are_resolved_and_unknown_ones_dropped():
     assert s.xp.rules.channel_multipliers == {3: 2.0}
     assert s.levels.rewards == {5: 7}
     assert s.challenges.challenges[0].channel == 4
+    assert s.challenges.kinds == {"messages"}
+    section["challenges"] = dict(section["challenges"], enabled=False)
+    off = parse_settings(section, channel=channels.get, role=roles.get)
+    assert off.challenges.kinds == frozenset()  # the message hook counts nothing
 
 
 @pytest.mark.parametrize(

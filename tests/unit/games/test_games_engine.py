@@ -88,16 +88,23 @@ def test_reconfigure_and_reset_recompute_levels():
     assert e.on_message(1, 10, 100, [], "c", 3, now=200.0) is None
 
 
-def test_cooling_down_agrees_with_on_message():
-    """The hook's early exit says "no XP" exactly when on_message would give none for time."""
+def test_ready_at_agrees_with_on_message():
+    """The hook leaves when ``ready_at`` is still ahead: exactly when on_message gives no XP
+    for time, also after a guild's cooldown changes."""
     e = engine()
     e.loaded(1, "all", [])
-    assert e.cooling_down(2, 10, now=0.0)  # levels off in guild 2
-    assert not e.cooling_down(1, 10, now=0.0)  # never awarded yet
+    ready = e.gate.ready_at
+    assert (1, 10) not in ready  # never awarded yet
     e.on_message(1, 10, 100, [], "one", 1, now=0.0)
-    assert e.cooling_down(1, 10, now=59.9)
+    assert ready[(1, 10)] == 60.0
     assert e.on_message(1, 10, 100, [], "two", 2, now=59.9) is None and e.last_xp == 0
-    assert not e.cooling_down(1, 10, now=60.0)
     e.on_message(1, 10, 100, [], "three", 3, now=60.0)
+    assert e.last_xp == 50 and ready[(1, 10)] == 120.0
+    assert (1, 11) not in ready  # per member
+    e.on_message(1, 11, 100, [], "four", 4, now=61.0)
+    e.configure(1, GuildXp(rules=XpRules(min_xp=50, max_xp=50, cooldown_seconds=10)))
+    assert ready[(1, 10)] == 70.0 and ready[(1, 11)] == 71.0  # retimed to the new cooldown
+    e.on_message(1, 10, 100, [], "five", 5, now=70.0)
     assert e.last_xp == 50
-    assert not e.cooling_down(1, 11, now=60.0)  # per member
+    e.gate.forget(1, 11)
+    assert (1, 11) not in ready

@@ -58,11 +58,13 @@ def test_revoke_takes_back_a_message_xp_once():
     assert ledger.take_batch() == [(1, "all", 10, 0, 0, 2.0)]
 
 
-def test_recent_awards_are_bounded():
+def test_recent_awards_are_bounded_at_each_flush():
     ledger = XpLedger(recent_awards=3)
     for mid in range(5):
         ledger.add(1, "all", 10, 1, now=float(mid), message_id=mid)
-    assert ledger.revoke(0, now=9) is None and ledger.revoke(4, now=9) is not None
+    ledger.take_batch()  # keeps the 3 latest awards
+    assert ledger.revoke(0, now=9) is None and ledger.revoke(1, now=9) is None
+    assert all(ledger.revoke(mid, now=9) is not None for mid in (2, 3, 4))
 
 
 def test_set_total_unload_and_discard():
