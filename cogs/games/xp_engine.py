@@ -62,8 +62,13 @@ class XpEngine:
     def configure(self, guild_id: int, settings: GuildXp | None) -> None:
         """Install (or, with None, disable) a guild's settings; called on config changes."""
         before = self._settings.get(guild_id)
+        # The gate's ready_at must never say "cooling down" longer than the rules in force (when
+        # it says "ready", the gate checks the rules anyway): retime it when the cooldown
+        # changes, and when levels go off, so that turning them on again starts from the truth.
         if settings is None:
             self._settings.pop(guild_id, None)
+            if before is not None:
+                self.gate.retime(guild_id, 0.0)
         else:
             self._settings[guild_id] = settings
             cooldown = settings.rules.cooldown_seconds

@@ -108,3 +108,9 @@ def test_ready_at_agrees_with_on_message():
     assert e.last_xp == 50
     e.gate.forget(1, 11)
     assert (1, 11) not in ready
+    # Levels off, then on again with a long cooldown: the gate decides from the rules in force.
+    e.configure(1, None)
+    assert ready[(1, 10)] == 70.0  # "ready": the hook goes on to the gate
+    e.configure(1, GuildXp(rules=XpRules(min_xp=50, max_xp=50, cooldown_seconds=600)))
+    e.on_message(1, 10, 100, [], "six", 6, now=80.0)
+    assert e.last_xp == 0  # 10 s after the last award, under a 600 s cooldown
