@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.message_path_instructions import summarize, window_totals
+from bench.message_path_instructions import _target, summarize, window_totals
 
 
 def dump(directory: Path, name: str, total: int) -> None:
@@ -28,3 +28,15 @@ def test_the_warm_up_window_is_left_out_and_the_median_resists_one_flush() -> No
     assert summary["mean"] == 1_020
     assert summary["spread"] == 0.1
     assert summary["all"] == 1_000
+
+
+def test_targets_follow_the_budgets() -> None:
+    assert _target("core", vs_baseline=0.93, added=0.0) == (">= 0.80 of the bare client", True)
+    assert _target("core", vs_baseline=0.79, added=0.0)[1] is False
+    assert _target("games", vs_baseline=0.9, added=0.041) == (
+        "adds <= 5% to core (adds +4.1%)",
+        True,
+    )
+    assert _target("games", vs_baseline=0.9, added=0.051)[1] is False
+    assert _target("analytics", vs_baseline=0.9, added=0.099)[1] is True
+    assert _target("policies", vs_baseline=0.9, added=0.3) == ("(reported)", True)
