@@ -308,7 +308,7 @@ class GamesCog(commands.Cog, name="games"):
             return
         self.engine.reset_loads(guild.id)
         log.info("guild %s: season %s archived, %s begins", guild.id, closed, current)
-        channel = guild.get_channel(settings.season_channel) if settings.season_channel else None
+        channel = resolve_channel(guild, settings.season_channel)  # a text channel or thread
         if channel is None:
             return
         top = await self.store.leaderboard(guild.id, closed, 0, 10)

@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from bot.modlog import resolve_channel
 from cogs.games.config import GamesSettings
 from cogs.games.leveling import reward_roles
 from cogs.games.xp_engine import LevelUp
@@ -52,8 +53,11 @@ class LevelUps:
                     )
                 )
                 return
+            # The configured channel may be a thread: resolve_channel finds threads too.
             channel = (
-                guild.get_channel(levels.announce_channel) if levels.announce_channel else where
+                resolve_channel(guild, levels.announce_channel)
+                if levels.announce_channel
+                else where
             )
             if channel is not None:
                 await channel.send(text, allowed_mentions=discord.AllowedMentions(users=[member]))

@@ -109,7 +109,7 @@ def render_rank_card(card: RankCard) -> bytes:
     draw.text((left, 150), name, font=name_font, fill=_TEXT, anchor="ls")
 
     # Level and rank, right-aligned on the top line.
-    x = right
+    x: float = right
     for label, value in (
         (card.level_label, str(card.level)),
         (card.rank_label, f"#{card.rank}" if card.rank else "—"),

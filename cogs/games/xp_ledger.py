@@ -106,11 +106,12 @@ class XpLedger:
         for user_id, xp in stored:
             self._totals[(guild_id, season, user_id)] = int(xp)
         credits = []
-        for key, (xp, _messages, _at) in self._pending.items():
+        for key, (pending, _messages, _at) in self._pending.items():
             if key[0] == guild_id and key[1] == season:
+                delta = int(pending)
                 base = self._totals.get(key, 0)
-                self._totals[key] = base + int(xp)
-                credits.append(Credit(key, int(xp), base, base + int(xp)))
+                self._totals[key] = base + delta
+                credits.append(Credit(key, delta, base, base + delta))
         self._loaded.add((guild_id, season))
         return credits
 

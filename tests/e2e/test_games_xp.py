@@ -255,6 +255,27 @@ async def test_a_message_automod_deletes_earns_no_xp(gworld: Any) -> None:
     assert stored_xp(w, dave.id) in (None, 0)
 
 
+async def test_a_level_up_is_announced_in_the_thread_named_as_announce_channel(
+    gworld: Any,
+) -> None:
+    w = gworld
+    thread = w.sb.world.create_thread(w.guild.channel("games"), "level-ups", owner=w.owner.user)
+    guild = w.bot.get_guild(w.guild.id)
+    deadline = asyncio.get_running_loop().time() + 10
+    while guild.get_thread(thread.id) is None:  # the bot has seen THREAD_CREATE
+        assert asyncio.get_running_loop().time() < deadline, "the bot never saw the thread"
+        await asyncio.sleep(0.02)
+    await w.set_config(
+        config(xp=100).replace("announce_channel: games", f"announce_channel: {thread.id}")
+    )
+    lea = w.member("lea")
+    await lea.say("#general", "one hundred XP please")
+    announced = await w.sb.wait_for_message(
+        thread.id, timeout=10, where=lambda m: lea.mention in m["content"]
+    )
+    assert announced["content"] == w.t("games.level.up", member=lea.mention, level=1)
+
+
 async def test_level_up_announcements_off_still_give_the_reward(gworld: Any) -> None:
     w = gworld
     await w.set_config(config(xp=100).replace("announce: channel", 'announce: "off"'))
