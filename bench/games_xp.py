@@ -191,6 +191,7 @@ async def _gateway_path(payloads: list[dict]) -> tuple[float, list[discord.Messa
         start = time.process_time()
         for index, frame in enumerate(frames):
             text = decompressor.decompress(frame) if zlib_stream else frame  # type: ignore[arg-type]
+            assert text is not None  # each frame is one whole message
             message = discord.utils._from_json(text)
             parser(message["d"])
             if index % 200 == 199:

@@ -106,7 +106,7 @@ async def _child(key: str, count: int, windows: int, marks_path: str) -> None:
         task = asyncio.create_task(client.start(os.environ["VIGIE_BENCH_TOKEN"]))
         try:
             await asyncio.wait_for(client.wait_until_ready(), timeout=CHILD_TIMEOUT)
-            games = client.get_cog("games") if isinstance(client, commands.Bot) else None
+            games: Any = client.get_cog("games") if isinstance(client, commands.Bot) else None
             if games is not None:
                 # A C-level callable, like the time.time it replaces: a Python lambda would
                 # add a Python call per message that the real clock does not cost.
