@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import discord
 
@@ -41,20 +40,22 @@ class ConfirmView(VigieView):
         self._on_confirm = on_confirm
         self.done = False
         nonce = secrets.token_hex(4)
-        confirm: discord.ui.Button[Any] = discord.ui.Button(
-            label=confirm_label,
-            style=discord.ButtonStyle.danger if danger else discord.ButtonStyle.success,
-            custom_id=f"vigie:admin:confirm:{nonce}",
+        self.add_item(
+            _Choice(
+                self._confirm,
+                label=confirm_label,
+                style=discord.ButtonStyle.danger if danger else discord.ButtonStyle.success,
+                custom_id=f"vigie:admin:confirm:{nonce}",
+            )
         )
-        cancel: discord.ui.Button[Any] = discord.ui.Button(
-            label=cancel_label,
-            style=discord.ButtonStyle.secondary,
-            custom_id=f"vigie:admin:cancel:{nonce}",
+        self.add_item(
+            _Choice(
+                self._cancel,
+                label=cancel_label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"vigie:admin:cancel:{nonce}",
+            )
         )
-        confirm.callback = self._confirm
-        cancel.callback = self._cancel
-        self.add_item(confirm)
-        self.add_item(cancel)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.author_id:
@@ -74,3 +75,16 @@ class ConfirmView(VigieView):
         self.done = True
         self.stop()
         await interaction.response.edit_message(content=self.cancelled_text, view=None, embed=None)
+
+
+class _Choice(discord.ui.Button[ConfirmView]):
+    """A button that runs the view's handler it was made with (Apply or Cancel)."""
+
+    def __init__(
+        self, action: Action, *, label: str, style: discord.ButtonStyle, custom_id: str
+    ) -> None:
+        super().__init__(label=label, style=style, custom_id=custom_id)
+        self._action = action
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await self._action(interaction)

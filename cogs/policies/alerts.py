@@ -69,12 +69,13 @@ class AlertsMixin:
                            allowed_mentions=discord.AllowedMentions.none())  # fmt: skip
 
     async def _wave_alert(self, message: discord.Message, count: int) -> None:
-        guild = message.guild
-        channel = alert_channel(self.bot, guild) if guild else None
-        if channel is not None and guild is not None:
-            await channel.send(
-                self.enforcer.t(guild, "wave", count=count, channel=message.channel.mention)
-            )
+        guild, where = message.guild, message.channel
+        # Only guild messages are checked: a DM or group chat has no guild, so no alert.
+        if guild is None or isinstance(where, (discord.DMChannel, discord.GroupChannel)):
+            return
+        channel = alert_channel(self.bot, guild)
+        if channel is not None:
+            await channel.send(self.enforcer.t(guild, "wave", count=count, channel=where.mention))
 
     async def alert_action(
         self, interaction: discord.Interaction[Any], action: str, number: int

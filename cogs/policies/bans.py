@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -41,6 +41,28 @@ class BansMixin:
     bot: Any
     store: Any
     _ban_locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock]
+
+    if TYPE_CHECKING:  # the Enforcer's own methods, declared so their use here is checked
+
+        @staticmethod
+        def check(
+            guild: discord.Guild, actor: discord.Member | None,
+            target: discord.Member | discord.User, kind: str,
+        ) -> None: ...  # fmt: skip
+
+        @staticmethod
+        def _new_case(
+            kind: str, target: discord.abc.User, actor: discord.Member | None,
+            reason: str | None, duration: int | None,
+        ) -> NewCase: ...  # fmt: skip
+
+        async def _apply(
+            self, guild: discord.Guild, target: Any, new: NewCase, purge: int, notify: bool
+        ) -> Case: ...
+
+        async def _after(self, guild: discord.Guild, target: Any, case: Case, why: str) -> None: ...
+
+        def kind(self, guild: discord.Guild, kind: str) -> str: ...
 
     def _ban_lock(self, guild_id: int, user_id: int) -> asyncio.Lock:
         lock = self._ban_locks.get((guild_id, user_id))

@@ -105,11 +105,9 @@ class PoliciesCog(AlertsMixin, commands.Cog, name="policies"):
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            log.error(
-                "policies: %s failed", task.get_name(), exc_info=(type(exc), exc, exc.__traceback__)
-            )
+        exc = None if task.cancelled() else task.exception()
+        if exc is not None:
+            log.error("policies: %s failed", task.get_name(), exc_info=exc)
 
     # -- the hot path ------------------------------------------------------------------------
     def _check_message(self, message: discord.Message, event: str) -> None:

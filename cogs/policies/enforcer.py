@@ -82,7 +82,7 @@ class Enforcer(BansMixin):
         """The guild's policies section."""
         return self.bot.configs.get(guild_id).section("policies")
 
-    async def dm(self, member: discord.abc.User, text: str) -> bool:
+    async def dm(self, member: discord.Member | discord.User, text: str) -> bool:
         """Send a DM; False when the member does not accept them."""
         try:
             await member.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())

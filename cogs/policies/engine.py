@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import content_checks
-from .actions import ActionPlan, merge
+from .actions import Action, ActionPlan, merge
 from .normalize import digit_skeleton, normalize, normalize_with_offsets
 from .rules import Error, Rule, Scope, parse_rules
 from .triggers import RegexMatcher, WordMatcher, check_regex
@@ -307,8 +307,8 @@ class Engine:
         return None
 
     def _verdict(self, found: list[tuple[int, str, str, list[Event]]], content: str) -> Verdict:
-        hits = []
-        actions = []
+        hits: list[Hit] = []
+        actions: list[Action] = []
         points = 0
         related: dict[tuple[int, int], None] = {}
         for i, trigger, matched, events in found:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PURGE_MAX = 1000
+# The guild channels a slash command can be typed in: all have a history to purge.
+PURGEABLE = (discord.TextChannel, discord.VoiceChannel, discord.StageChannel, discord.Thread)
 PURGE_CHOICES = [
     app_commands.Choice(name="none", value="0s"),
     app_commands.Choice(name="1h", value="1h"),
@@ -295,8 +297,11 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         """Bulk delete in batches of 100; messages older than 14 days are left and counted."""
         channel = interaction.channel
         guild = interaction.guild
-        assert guild is not None and isinstance(channel, discord.abc.Messageable)
-        perms = channel.permissions_for(guild.me)  # type: ignore[union-attr]
+        assert guild is not None  # guild_only
+        if not isinstance(channel, PURGEABLE):
+            # A channel type discord.py does not know (it leaves interaction.channel unset).
+            raise UserError("policies.purge_not_here")
+        perms = channel.permissions_for(guild.me)
         if not (perms.manage_messages and perms.read_message_history):
             raise UserError("errors.bot_missing_permission", permission="manage messages")
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -324,7 +329,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
             if len(chunk) == 1:
                 await chunk[0].delete()
             else:
-                await channel.delete_messages(chunk)  # type: ignore[union-attr]
+                await channel.delete_messages(chunk)
         await interaction.followup.send(
             self.t(guild, "done.purge", count=len(young), old=old), ephemeral=True
         )
@@ -334,7 +339,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
             count=len(young),
             channel=channel.mention,
             moderator=interaction.user.mention,
-        )  # type: ignore[union-attr]
+        )
 
     @app_commands.command(
         name="slowmode", description="Set the slow mode of a channel; 0s turns it off (moderators)."
@@ -383,7 +388,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
         if not target.permissions_for(guild.me).manage_roles:
             raise UserError("errors.bot_missing_permission", permission="manage roles")
         overwrite = target.overwrites_for(guild.default_role)
-        overwrite.send_messages = False if locked else None
+        overwrite.update(send_messages=False if locked else None)
         await target.set_permissions(
             guild.default_role, overwrite=overwrite, reason=reason or f"by {interaction.user}"
         )

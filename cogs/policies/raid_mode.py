@@ -166,11 +166,11 @@ class RaidCog(commands.Cog, name="policies-raid"):
     async def _quiet_watch(self) -> None:
         await self.bot.wait_until_ready()
         # Guilds left in raid mode by the last run are watched too, not only after a join.
-        for guild in list(self.bot.guilds):
+        for joined in list(self.bot.guilds):
             try:
-                await self.is_active(guild.id)
+                await self.is_active(joined.id)
             except Exception:
-                log.exception("policies: raid mode of %s could not be read", guild.id)
+                log.exception("policies: raid mode of %s could not be read", joined.id)
         while True:
             await asyncio.sleep(CHECK_EVERY)
             now = time.time()

@@ -55,10 +55,13 @@ class AlertButton(
     async def from_custom_id(
         cls,
         interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
     ) -> AlertButton:
-        return cls(match["action"], int(match["case"]), item.label)
+        # discord.py types the item as any component; only our buttons carry this custom id,
+        # and anything else would keep the default label.
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["action"], int(match["case"]), label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:

@@ -25,8 +25,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_GREETINGS = ("welcome.greeting_1", "welcome.greeting_2", "welcome.greeting_3")
-DEFAULT_GOODBYES = ("welcome.goodbye_1", "welcome.goodbye_2")
+DEFAULT_GREETINGS: tuple[str, ...] = (
+    "welcome.greeting_1",
+    "welcome.greeting_2",
+    "welcome.greeting_3",
+)
+DEFAULT_GOODBYES: tuple[str, ...] = ("welcome.goodbye_1", "welcome.goodbye_2")
 EMBED_COLOUR = discord.Colour.blurple()
 
 

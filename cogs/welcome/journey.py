@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import assert_never
 
 EVENT = "onboarding_step"
 ACTIVE_AFTER = timedelta(days=7)
@@ -80,11 +81,20 @@ def advance(journey: Journey, step: Step, at: datetime) -> tuple[Journey, bool]:
     A step already reached keeps its first time, so replays and double clicks are harmless.
     ``joined`` cannot be advanced (a rejoin is a new journey).
     """
-    if step is Step.JOINED:
+    if step is Step.JOINED or journey.at(step) is not None:
         return journey, False
-    if journey.at(step) is not None:
-        return journey, False
-    return replace(journey, **{_FIELD[step]: at}), True
+    # One field per step, named so the checker sees each is a datetime (a ``**{name: at}``
+    # could be any field, ``guild_id`` included).
+    match step:
+        case Step.ACCEPTED_RULES:
+            return replace(journey, accepted_at=at), True
+        case Step.PICKED_ROLES:
+            return replace(journey, picked_roles_at=at), True
+        case Step.FIRST_MESSAGE:
+            return replace(journey, first_message_at=at), True
+        case Step.ACTIVE_7D:
+            return replace(journey, active_7d_at=at), True
+    assert_never(step)
 
 
 def is_active(journey: Journey, now: datetime, still_member: bool) -> bool:

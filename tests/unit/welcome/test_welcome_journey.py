@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,6 +32,15 @@ def test_advance_records_once() -> None:
     assert new and j.accepted_at == T0 + timedelta(minutes=5)
     j2, new = journey.advance(j, Step.ACCEPTED_RULES, T0 + timedelta(hours=1))
     assert not new and j2 == j
+
+
+@pytest.mark.parametrize("step", journey.STEPS[1:])
+def test_advance_sets_only_its_own_step(step: Step) -> None:
+    at = T0 + timedelta(days=8)
+    j, new = journey.advance(journey.start(1, 2, T0), step, at)
+    assert new and j.at(step) == at
+    assert j.steps == (Step.JOINED, step)
+    assert (j.guild_id, j.user_id, j.joined_at) == (1, 2, T0)
 
 
 def test_joined_cannot_be_advanced() -> None:
