@@ -14,7 +14,8 @@ from datetime import date
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import matplotlib.dates as mdates  # noqa: E402  (the backend must be chosen first)
+import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 CARD = "#f7f7f9"
@@ -102,7 +103,10 @@ def funnel_chart(title: str, steps: Sequence[tuple[str, int]]) -> bytes:
 def series_chart(title: str, days: Sequence[date], values: Sequence[float], label: str) -> bytes:
     """One daily series as bars (moderation cases, messages...)."""
     fig, ax = _figure(title)
-    ax.bar(days, values, color=ORANGE, label=label, width=0.8)
+    # matplotlib's stubs take numbers, not dates, for x: give it the day numbers its date
+    # converter would compute, and tell the axis to label them as dates.
+    ax.bar(mdates.date2num(days), values, color=ORANGE, label=label, width=0.8)
+    ax.xaxis_date()
     ax.legend(loc="upper left", fontsize=9, facecolor=CARD, labelcolor=INK)
     fig.autofmt_xdate()
     return _png(fig)

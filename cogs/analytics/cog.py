@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,6 @@ from discord.ext import commands
 
 from bot import checks
 from bot.errors import UserError
-from bot.modlog import resolve_channel
 
 from . import embeds
 from .collector import ActivityCollector
@@ -42,6 +42,25 @@ SNAPSHOT_EVERY = 120  # flushes between two snapshots of every server's size (10
 class CachedSettings:
     config: AnalyticsConfig
     ignored: frozenset[int]  # channel ids, resolved once
+
+
+def ignored_channel_ids(guild: discord.Guild, refs: Iterable[str | int]) -> frozenset[int]:
+    """The ids ``analytics.ignored_channels`` names: by id as given (a thread or channel the
+    cache lacks too), by name any channel people write in: text, voice, stage, forum or media.
+    A forum post is a thread whose parent is the forum, and the message hook compares the
+    parent's id, so a forum's id is what leaves its posts out."""
+    ids: set[int] = set()
+    for ref in refs:
+        if isinstance(ref, int) or ref.strip().isdigit():
+            ids.add(int(ref))
+            continue
+        name = ref.strip().lstrip("#").casefold()
+        ids.update(
+            channel.id
+            for channel in guild.channels
+            if not isinstance(channel, discord.CategoryChannel) and channel.name.casefold() == name
+        )
+    return frozenset(ids)
 
 
 class AnalyticsCog(commands.Cog, name="analytics"):
@@ -147,12 +166,7 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         parsed = AnalyticsConfig.from_section(config.section(SECTION))
         settings = None
         if parsed.enabled:
-            ignored = frozenset(
-                channel.id
-                for ref in parsed.ignored_channels
-                if (channel := resolve_channel(guild, ref)) is not None
-            )
-            settings = CachedSettings(parsed, ignored)
+            settings = CachedSettings(parsed, ignored_channel_ids(guild, parsed.ignored_channels))
         self._cache[guild.id] = (config, settings)
         return settings
 
@@ -179,8 +193,8 @@ class AnalyticsCog(commands.Cog, name="analytics"):
         if settings.ignored and (channel_id in settings.ignored or channel.id in settings.ignored):
             return
         # The snowflake holds the time: cheaper than building message.created_at.
-        sent_at = ((message.id >> 22) + DISCORD_EPOCH_MS) / 1000
-        self.collector.record_message(guild.id, channel_id, author.id, sent_at)
+        sent_ms = (message.id >> 22) + DISCORD_EPOCH_MS
+        self.collector.record_message(guild.id, channel_id, author.id, sent_ms)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

@@ -7,12 +7,21 @@ never puts an anonymous author in a row, so no staff-facing code path can show o
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-RowT = TypeVar("RowT")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+RowT = TypeVar("RowT", bound="DataclassInstance")
+
+
+class Row(Protocol):
+    """What a row builder reads: columns by name. ``sqlite3.Row`` (the store's rows) and a
+    plain ``dict`` (tests, hand-made rows) both fit; ``Mapping`` does not fit ``sqlite3.Row``."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 class KeyedError(ValueError):
@@ -39,9 +48,9 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def from_columns(cls: type[RowT], row: Mapping[str, Any], **converted: Any) -> RowT:
+def from_columns(cls: type[RowT], row: Row, **converted: Any) -> RowT:
     """``cls`` from a row: each field from the column of its name, unless given ``converted``."""
-    taken = {f.name: row[f.name] for f in fields(cls) if f.name not in converted}  # type: ignore[arg-type]
+    taken = {f.name: row[f.name] for f in fields(cls) if f.name not in converted}
     return cls(**taken, **converted)
 
 
@@ -61,7 +70,7 @@ class FeedbackEntry:
     inbox_message_id: int | None = None
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> FeedbackEntry:
+    def from_row(cls, row: Row) -> FeedbackEntry:
         anonymous = bool(row["anonymous"])
         return from_columns(
             cls,
@@ -95,7 +104,7 @@ class Suggestion:
         return self.up - self.down
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Suggestion:
+    def from_row(cls, row: Row) -> Suggestion:
         return from_columns(
             cls,
             row,
@@ -123,7 +132,7 @@ class Poll:
     closed_at: datetime | None
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Poll:
+    def from_row(cls, row: Row) -> Poll:
         return from_columns(
             cls,
             row,
@@ -147,7 +156,7 @@ class SurveyResponse:
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> SurveyResponse:
+    def from_row(cls, row: Row) -> SurveyResponse:
         return from_columns(
             cls, row, answers=json.loads(row["answers"]), created_at=parse_time(row["created_at"])
         )
@@ -166,7 +175,7 @@ class Reply:
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Reply:
+    def from_row(cls, row: Row) -> Reply:
         return from_columns(
             cls, row, delivered=bool(row["delivered"]), created_at=parse_time(row["created_at"])
         )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import discord
+from discord.utils import TimestampStyle
 
 from . import polls as poll_rules
 from .digest import Digest
@@ -27,7 +28,7 @@ def stars(rating: int) -> str:
     return "★" * rating + "☆" * (5 - rating)
 
 
-def timestamp(moment: Any, style: str = "f") -> str:
+def timestamp(moment: Any, style: TimestampStyle = "f") -> str:
     return discord.utils.format_dt(moment, style)
 
 

@@ -142,6 +142,8 @@ def check(section: dict) -> list[tuple[tuple, str]]:
                 continue
             path = ("surveys", name, "questions", index)
             qid = question.get("id")
+            if not isinstance(qid, str):
+                continue  # a missing or non-text id is the JSON Schema's error, reported there
             if qid in seen:
                 errors.append((path + ("id",), f"duplicate question id {qid!r}"))
             seen.add(qid)

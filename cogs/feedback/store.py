@@ -36,25 +36,24 @@ class FeedbackStore(EntryStore, SuggestionStore, PollStore):
         self, guild_id: int, survey: str, user_id: int, answers: dict[str, Any], now: datetime
     ) -> SurveyResponse | None:
         """Store a complete response; ``None`` if the member had already answered."""
+        row: dict[str, Any] = {
+            "guild_id": guild_id,
+            "survey": survey,
+            "user_id": user_id,
+            "answers": json.dumps(answers, ensure_ascii=False),
+            "created_at": format_time(now),
+        }
         try:
-            response_id = await self.db.execute(
+            row["id"] = await self.db.execute(
                 "INSERT INTO feedback_survey_responses (guild_id, survey, user_id, answers,"
-                " created_at) VALUES (?, ?, ?, ?, ?)",
-                (
-                    guild_id,
-                    survey,
-                    user_id,
-                    json.dumps(answers, ensure_ascii=False),
-                    format_time(now),
-                ),
+                " created_at) VALUES (:guild_id, :survey, :user_id, :answers, :created_at)",
+                row,
             )
         except sqlite3.IntegrityError:
             return None
-        row = await self.db.fetchone(
-            "SELECT * FROM feedback_survey_responses WHERE guild_id = ? AND id = ?",
-            (guild_id, response_id),
-        )
-        return SurveyResponse.from_row(row)  # type: ignore[arg-type]
+        # Built from the values just stored (read back the way a fetched row is): no second
+        # query, and no "row vanished" case to invent.
+        return SurveyResponse.from_row(row)
 
     async def responses_between(
         self, guild_id: int, start: datetime, end: datetime, survey: str | None = None

@@ -185,19 +185,23 @@ class FormModal(VigieModal):
         await self._submit(interaction, values)
 
 
+Reopen = Callable[[discord.Interaction], Awaitable[None]]
+
+
+class RetryButton(discord.ui.Button["RetryView"]):
+    """The "Try again" button: its callback reopens the form."""
+
+    def __init__(self, label: str, reopen: Reopen) -> None:
+        super().__init__(label=label, style=discord.ButtonStyle.primary)
+        self._reopen = reopen
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, "retry", self._reopen(interaction))
+
+
 class RetryView(discord.ui.View):
     """A short-lived "Try again" button that reopens a form with what the member typed."""
 
-    def __init__(
-        self, label: str, reopen: Callable[[discord.Interaction], Awaitable[None]]
-    ) -> None:
+    def __init__(self, label: str, reopen: Reopen) -> None:
         super().__init__(timeout=900)
-        button: discord.ui.Button[Any] = discord.ui.Button(
-            label=label, style=discord.ButtonStyle.primary
-        )
-
-        async def clicked(interaction: discord.Interaction) -> None:
-            await guarded(interaction, "retry", reopen(interaction))
-
-        button.callback = clicked
-        self.add_item(button)
+        self.add_item(RetryButton(label, reopen))

@@ -35,7 +35,7 @@ async def store(tmp_path):
     for day in range(31):
         moment = (START + timedelta(days=day, hours=20)).timestamp()
         c.record_member(7, 1000 + day, "join", moment)
-        c.record_message(7, 1, 1000 + day, moment)
+        c.record_message(7, 1, 1000 + day, int(moment * 1000))
         if day % 3 == 0:
             c.record_member(7, 2000 + day, "leave", moment)
             c.record_event(7, "case", moment, user_id=2000 + day)

@@ -27,6 +27,11 @@ def at(days: float) -> float:
     return (START + timedelta(days=days)).timestamp()
 
 
+def at_ms(days: float) -> int:
+    """A message's time as the hot path hands it over: Unix milliseconds."""
+    return int(at(days) * 1000)
+
+
 async def test_a_scripted_month_gives_the_hand_computed_figures(store):
     c = ActivityCollector()
     for user in (10, 11, 12):
@@ -34,9 +39,9 @@ async def test_a_scripted_month_gives_the_hand_computed_figures(store):
     c.record_member(G, 12, "leave", at(3), stayed=2 * 86400)
     c.record_member(OTHER, 99, "join", at(1))  # another server: never counted here
     for day in range(31):
-        c.record_message(G, 500, 10, at(day + 0.5))
-    c.record_message(G, 501, 11, at(2))
-    c.record_message(OTHER, 900, 99, at(2))
+        c.record_message(G, 500, 10, at_ms(day + 0.5))
+    c.record_message(G, 501, 11, at_ms(2))
+    c.record_message(OTHER, 900, 99, at_ms(2))
     c.record_event(G, "onboarding:accepted_rules", at(1.1), user_id=10)
     c.record_event(G, "onboarding:accepted_rules", at(1.1), user_id=11)
     c.record_event(G, "onboarding:first_message", at(1.2), user_id=10)
@@ -65,9 +70,9 @@ async def test_a_scripted_month_gives_the_hand_computed_figures(store):
 
 async def test_upserts_add_up_across_flushes(store):
     c = ActivityCollector()
-    c.record_message(G, 500, 10, at(0))
+    c.record_message(G, 500, 10, at_ms(0))
     await store.write(c.drain())
-    c.record_message(G, 500, 10, at(0))
+    c.record_message(G, 500, 10, at_ms(0))
     await store.write(c.drain())
     data = await store.period_data(G, PERIOD, members_now=1)
     assert data.messages_by_channel == {500: 2}
@@ -94,8 +99,8 @@ async def test_members_at_a_midnight_end_is_the_size_of_the_day_it_closes(store)
 
 async def test_forget_and_export_are_scoped_to_the_guild(store):
     c = ActivityCollector()
-    c.record_message(G, 500, 10, at(1))
-    c.record_message(OTHER, 900, 10, at(1))
+    c.record_message(G, 500, 10, at_ms(1))
+    c.record_message(OTHER, 900, 10, at_ms(1))
     c.record_member(G, 10, "join", at(1))
     await store.write(c.drain())
     exported = await store.export_user(G, 10)
