@@ -27,7 +27,7 @@ MemberRow = tuple[int, int, str, float, float | None]  # guild, user, join|leave
 EventRow = tuple[int, str, int | None, float | None, float]  # guild, kind, user, value, at
 
 
-HOUR_MS = 3_600_000
+HOUR_MS = 3_600_000  # messages come with their time in milliseconds (see record_message)
 
 
 @dataclass

@@ -88,12 +88,14 @@ async def test_poll_ballots_and_close_once(store):
 
 
 async def test_survey_answered_once(store):
-    assert await store.add_response(G, "s", ALICE, {"q": 4}, NOW) is not None
+    added = await store.add_response(G, "s", ALICE, {"q": 4, "why": "café"}, NOW)
     assert await store.has_answered(G, "s", ALICE)
     assert await store.add_response(G, "s", ALICE, {"q": 5}, NOW) is None
     assert not await store.has_answered(OTHER_G, "s", ALICE)
     [response] = await store.responses_between(G, NOW, NOW + timedelta(seconds=1))
-    assert response.answers == {"q": 4}
+    assert response.answers == {"q": 4, "why": "café"}
+    # what add_response hands back is the row as stored, read back or not
+    assert added == response
 
 
 async def test_forget_user_anonymises_everything_and_keeps_counts(store):
