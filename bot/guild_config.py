@@ -153,10 +153,16 @@ class GuildConfigs:
     def guild_file(self, guild_id: int) -> Path:
         return self.config_dir / "guilds" / f"{int(guild_id)}.yaml"
 
-    def load_defaults(self) -> None:
-        """Re-read ``default.yaml``; raise :class:`ConfigInvalid` (keeping the old) if broken."""
+    async def reload_defaults(self) -> None:
+        """Re-read ``default.yaml``, then every cached guild over it (each hears ``on_change``).
+
+        Raises :class:`ConfigInvalid` if the file is broken, keeping the old defaults and
+        configs. A guild's document is merged again rather than dropped: clearing the cache would
+        leave guilds with a stored version on the bare defaults until their next load.
+        """
         self.validator.load_defaults()
-        self._cache.clear()
+        for guild_id in list(self._cache):
+            await self.load(guild_id)
 
     @property
     def defaults(self) -> dict[str, Any]:

@@ -54,6 +54,7 @@ class GamesCog(commands.Cog, name="games"):
         self._where: dict[tuple[int, int], Any] = {}
         # Suggestions and tickets already counted toward a challenge this week (memory only).
         self._counted_week = ""
+        self._week_day, self._week = -1.0, ""  # the last day bump_challenges saw, and its week
         self._counted: set[tuple[str, int, int, Any]] = set()
         # level_up(guild, up, where=None, member=None): announce, give the reward roles.
         self.level_up = LevelUps(bot, self.settings).level_up
@@ -122,7 +123,7 @@ class GamesCog(commands.Cog, name="games"):
         if self._ready_at.get((guild.id, author.id), 0.0) > now:
             return
         settings = None if author.bot else self.settings(guild)
-        if settings is None:
+        if settings is None or not settings.levels.enabled:
             return
         channel = message.channel
         up = self.engine.on_message(
@@ -136,7 +137,7 @@ class GamesCog(commands.Cog, name="games"):
             getattr(channel, "parent_id", None),
         )
         if self.engine.last_xp:
-            if "messages" in settings.challenges.kinds:
+            if "messages" in settings.challenges.kinds:  # saves a call in most guilds
                 self.bump_challenges(guild.id, settings, "messages", author.id, now, channel.id)
             if self.engine.last_awaits_load or self._loading:
                 # Totals are still being read: remember where to announce a level-up found then.
@@ -154,16 +155,21 @@ class GamesCog(commands.Cog, name="games"):
         channel_id: int | None = None,
     ) -> None:
         """Count one step of every challenge of ``kind`` (in memory; written with the XP)."""
-        if not settings.challenges.enabled:
+        if kind not in settings.challenges.kinds:
             return
-        week = None
         for challenge in settings.challenges.challenges:
             if challenge.kind != kind:
                 continue
             if challenge.channel is not None and challenge.channel != channel_id:
                 continue
-            week = week or week_id(datetime.fromtimestamp(now, UTC))
-            self.progress.bump(guild_id, week, challenge.id, user_id)
+            self.progress.bump(guild_id, self._week_of(now), challenge.id, user_id)
+
+    def _week_of(self, now: float) -> str:
+        """The ISO week of ``now``, recomputed once a (UTC) day: weeks start at a day's start."""
+        day = now // 86400
+        if day != self._week_day:
+            self._week_day, self._week = day, week_id(datetime.fromtimestamp(now, UTC))
+        return self._week
 
     # -- messages removed: their XP goes back ----------------------------------------------
     @commands.Cog.listener(f"on_{AUTOMOD_EVENT}")
@@ -213,7 +219,7 @@ class GamesCog(commands.Cog, name="games"):
         or withdrawn and cast again, a ticket closed again after a reopening, must not farm
         the challenge. Remembered in memory: a restart forgets this week's list."""
         now = time.time()
-        week = week_id(datetime.fromtimestamp(now, UTC))
+        week = self._week_of(now)
         if self._counted_week != week:
             self._counted_week, self._counted = week, set()
         key = (kind, guild_id, user_id, thing)

@@ -153,6 +153,8 @@ class XpGate:
         key = (guild_id, user_id)
         previous = self._last.get(key)
         if previous is not None and now - previous[0] < rules.cooldown_seconds:
+            # The hint said "ready" too early (levels were off, then on): it is right again.
+            self._ready[key] = previous[0] + rules.cooldown_seconds
             return 0
         if (rules.ignored_channels or rules.ignored_roles) and rules.is_ignored(
             channel_id, role_ids, parent_id
@@ -187,7 +189,7 @@ class XpGate:
         stale = [k for k, (at, _) in self._last.items() if now - at > older_than]
         for key in stale:
             del self._last[key]
-            del self._ready[key]
+            self._ready.pop(key, None)
         return len(stale)
 
     def __len__(self) -> int:

@@ -47,9 +47,12 @@ class XpLedger:
         self._pending: dict[Key, list[float]] = {}  # key -> [xp, messages, last_at]
         self._totals: dict[Key, int] = {}
         self._loaded: set[tuple[int, str]] = set()
-        # Awarded message id -> (key, xp), oldest first; trimmed to the cap at each flush.
+        # Awarded message id -> (key, xp), oldest first.
         self._recent: dict[int, tuple[Key, int]] = {}
         self._recent_cap = recent_awards
+        # Trimmed at each flush; at twice the cap in ``add`` too, so a stalled flush cannot
+        # let it grow without bound.
+        self._recent_ceiling = 2 * recent_awards
 
     # -- hot path -------------------------------------------------------------------------
     def add(
@@ -77,7 +80,10 @@ class XpLedger:
             if now > entry[2]:
                 entry[2] = now
         if message_id is not None and xp:
-            self._recent[message_id] = (key, xp)
+            recent = self._recent
+            recent[message_id] = (key, xp)
+            if len(recent) > self._recent_ceiling:  # flushes are stuck (a database stall)
+                self._trim_recent()
         if (guild_id, season) not in self._loaded:
             return None
         after = self._totals.get(key, 0) + xp
@@ -154,12 +160,16 @@ class XpLedger:
 
         The awards remembered for ``revoke`` are trimmed to the cap here, not in ``add``.
         """
+        self._trim_recent()
+        batch, self._pending = self._pending, {}
+        return [(g, s, u, int(v[0]), int(v[1]), float(v[2])) for (g, s, u), v in batch.items()]
+
+    def _trim_recent(self) -> None:
+        """Forget the oldest awards beyond the cap (a plain dict keeps insertion order)."""
         excess = len(self._recent) - self._recent_cap
         if excess > 0:
             for message_id in list(itertools.islice(self._recent, excess)):
                 del self._recent[message_id]
-        batch, self._pending = self._pending, {}
-        return [(g, s, u, int(v[0]), int(v[1]), float(v[2])) for (g, s, u), v in batch.items()]
 
     def restore(self, rows: list[Row]) -> None:
         """Put back rows whose write failed, merged with anything that arrived since."""

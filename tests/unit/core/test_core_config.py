@@ -68,12 +68,14 @@ def test_semantic_checks_run_after_schema(configs: GuildConfigs) -> None:
     assert errors_of(configs, "timezone: Europe/Paris\n") == []
 
 
-def test_error_in_defaults_points_at_default_yaml(configs: GuildConfigs, config_dir: Path) -> None:
+async def test_error_in_defaults_points_at_default_yaml(
+    configs: GuildConfigs, config_dir: Path
+) -> None:
     (config_dir / "default.yaml").write_text(
         "locale: null\ndemo:\n  limit: zero\n", encoding="utf-8"
     )
     with pytest.raises(ConfigInvalid) as caught:
-        configs.load_defaults()
+        await configs.reload_defaults()
     assert [str(e) for e in caught.value.errors] == [
         f"{config_dir / 'default.yaml'}:3: demo.limit: expected an integer, got 'zero'"
     ]
@@ -98,6 +100,19 @@ async def test_get_before_any_document_is_defaults(configs: GuildConfigs) -> Non
     assert config.section("demo")["delay"] == "10m"
     assert config.section("nothing") == {}
     assert config.timezone == "UTC" and config.locale is None
+
+
+async def test_reloaded_defaults_keep_each_guild_document_and_notify(
+    configs: GuildConfigs, config_dir: Path, changes: list[int]
+) -> None:
+    await configs.set_document(GUILD, "demo:\n  limit: 9\n", author_id=7)
+    default = config_dir / "default.yaml"
+    default.write_text(default.read_text(encoding="utf-8").replace("10m", "20m"), encoding="utf-8")
+    changes.clear()
+    await configs.reload_defaults()
+    config = configs.get(GUILD)
+    assert config.get("demo.limit") == 9 and config.get("demo.delay") == "20m"
+    assert config.version == 1 and changes == [GUILD]
 
 
 async def test_set_document_versions_cache_and_event(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from cogs.games.leveling import LevelCurve, XpGate, XpRules
 from cogs.games.xp_engine import GuildXp, LevelUp, XpEngine
 from cogs.games.xp_ledger import XpLedger
@@ -88,9 +91,9 @@ def test_reconfigure_and_reset_recompute_levels():
     assert e.on_message(1, 10, 100, [], "c", 3, now=200.0) is None
 
 
-def test_ready_at_agrees_with_on_message():
-    """The hook leaves when ``ready_at`` is still ahead: exactly when on_message gives no XP
-    for time, also after a guild's cooldown changes."""
+def test_ready_at_follows_awards_and_cooldown_changes():
+    """The hook leaves when ``ready_at`` is still ahead; the hint follows awards, a guild's
+    cooldown change, levels turned off and on."""
     e = engine()
     e.loaded(1, "all", [])
     ready = e.gate.ready_at
@@ -114,3 +117,54 @@ def test_ready_at_agrees_with_on_message():
     e.configure(1, GuildXp(rules=XpRules(min_xp=50, max_xp=50, cooldown_seconds=600)))
     e.on_message(1, 10, 100, [], "six", 6, now=80.0)
     assert e.last_xp == 0  # 10 s after the last award, under a 600 s cooldown
+    assert ready[(1, 10)] == 670.0  # the refusal set the hint right again
+
+
+_OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("message"), st.integers(0, 1), st.integers(0, 3)),
+        st.tuples(st.just("cooldown"), st.sampled_from([None, 1.0, 10.0, 60.0, 600.0])),
+        st.tuples(st.just("forget"), st.integers(0, 1)),
+        st.tuples(st.just("prune"), st.sampled_from([0.0, 30.0, 3600.0])),
+        # Waits around the cooldowns above, where a stale hint would show.
+        st.tuples(st.just("wait"), st.sampled_from([0.5, 5.0, 30.0, 59.0, 90.0, 700.0])),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300)
+@given(_OPS)
+# A shorter cooldown; levels off, then on with a shorter one.
+@example([("message", 0, 0), ("cooldown", 1.0), ("wait", 5.0), ("message", 0, 1)])
+@example(
+    [("message", 0, 0), ("cooldown", None), ("cooldown", 1.0), ("wait", 5.0), ("message", 0, 1)]
+)
+def test_the_hint_never_holds_back_a_message_the_rules_would_reward(ops):
+    """Whatever happens (cooldown changes, levels off and on, forgets, prunes), when the hook
+    would leave on ``ready_at`` the gate would have refused the message for its cooldown."""
+    e = XpEngine(XpLedger(), XpGate(random.Random(3)))
+    e.configure(1, GuildXp(rules=FIXED))
+    e.loaded(1, "all", [])
+    now, message_id = 1_000.0, 0
+    for op in ops:
+        if op[0] == "wait":
+            now += op[1]
+        elif op[0] == "cooldown":
+            rules = None if op[1] is None else XpRules(min_xp=5, max_xp=5, cooldown_seconds=op[1])
+            e.configure(1, None if rules is None else GuildXp(rules=rules))
+        elif op[0] == "forget":
+            e.gate.forget(1, op[1])
+        elif op[0] == "prune":
+            e.gate.prune(now, older_than=op[1])
+        else:
+            _, user, text = op
+            message_id += 1
+            hint_says_wait = e.gate.ready_at.get((1, user), 0.0) > now
+            in_force = e._settings.get(1)
+            last = e.gate.last_award_at(1, user)
+            e.on_message(1, user, 100, [], f"text {text}", message_id, now)
+            if hint_says_wait:
+                assert in_force is None or (
+                    last is not None and now - last < in_force.rules.cooldown_seconds
+                )

@@ -67,6 +67,13 @@ def test_recent_awards_are_bounded_at_each_flush():
     assert all(ledger.revoke(mid, now=9) is not None for mid in (2, 3, 4))
 
 
+def test_recent_awards_stay_bounded_when_flushes_are_stuck():
+    ledger = XpLedger(recent_awards=3)
+    for mid in range(7):  # no flush: the ceiling (twice the cap) trims in add
+        ledger.add(1, "all", 10, 1, now=float(mid), message_id=mid)
+    assert [ledger.revoke(mid, now=9) is None for mid in range(7)] == [True] * 4 + [False] * 3
+
+
 def test_set_total_unload_and_discard():
     ledger = XpLedger()
     ledger.load(1, "all", [(10, 100)])
