@@ -11,10 +11,11 @@ subject runs in one child process under ``valgrind --tool=callgrind`` (only the 
 instrumented), built exactly as ``bench.message_path`` builds it. Once connected, the child
 measures WINDOWS windows of MESSAGES messages each, from 20 members in turn; XP cooldowns run
 on a simulated clock at CHAT_PACE seconds per message, so that one message in five earns XP,
-as in a lively chat of established members (SEEDED_XP each). For each window the child zeroes callgrind's counters through a
-client request (``bench/callgrind_marks.c``, compiled here with ``cc``), tells the parent,
-which has the sandbox send the messages (they wait in the socket and are read as fast as the
-client can), and dumps the counters once its counting dispatch has seen them all. A window
+as in a lively chat of established members (SEEDED_XP each) of a server that runs a weekly
+challenge counted on messages (GAMES_DOCUMENT). For each window the child zeroes callgrind's
+counters through a client request (``bench/callgrind_marks.c``, compiled here with ``cc``),
+tells the parent, which has the sandbox send the messages (they wait in the socket and are
+read as fast as the client can), and dumps the counters once its counting dispatch has seen them all. A window
 holds nothing but those messages: no start-up, no connection, no shutdown. The first window is
 a warm-up (first-time paths: per-guild caches, code not yet run) and is left out; the figure
 of a subject is the median of the others, and the spread (max - min) / median is printed so
@@ -64,6 +65,14 @@ WORKERS = int(os.environ.get("BENCH_INSTR_WORKERS", str(min(2, os.cpu_count() or
 # under valgrind a window lasts seconds and nobody's cooldown would ever end in it.
 CHAT_PACE = 0.6
 SEEDED_XP = 50_000
+# The games subjects run a server with a weekly challenge counted on messages, as a community
+# running challenges would: each XP award also counts a step (nobody reaches the target here).
+GAMES_DOCUMENT = """\
+games:
+  challenges:
+    list:
+      - {id: talk, kind: messages, target: 100000, xp: 100}
+"""
 CHILD_TIMEOUT = 900.0  # seconds, for one step of a client under callgrind
 # Subject keys: "bare", "core", or comma-separated feature names.
 HOT_PATH_FEATURES = ("analytics", "games", "policies")
@@ -115,6 +124,8 @@ async def _child(key: str, count: int, windows: int, marks_path: str) -> None:
                 # windows of XP): nobody levels up here. A level-up is an event (an announcement,
                 # reward roles), paid once per level, not per message like the accounting.
                 for guild in client.guilds:
+                    await games.bot.configs.set_document(guild.id, GAMES_DOCUMENT, None)
+                    games.settings(guild)
                     season = games.engine.season(guild.id, chat_time[0])
                     members = [(m.id, SEEDED_XP) for m in guild.members if not m.bot]
                     games.engine.loaded(guild.id, season, members)
