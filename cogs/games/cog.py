@@ -157,12 +157,11 @@ class GamesCog(commands.Cog, name="games"):
         """Count one step of every challenge of ``kind`` (in memory; written with the XP)."""
         if kind not in settings.challenges.kinds:
             return
+        week = self._week if now // 86400 == self._week_day else self._week_of(now)
         for challenge in settings.challenges.challenges:
-            if challenge.kind != kind:
-                continue
-            if challenge.channel is not None and challenge.channel != channel_id:
-                continue
-            self.progress.bump(guild_id, self._week_of(now), challenge.id, user_id)
+            # A challenge without a channel counts everywhere.
+            if challenge.kind == kind and challenge.channel in (None, channel_id):
+                self.progress.bump(guild_id, week, challenge.id, user_id)
 
     def _week_of(self, now: float) -> str:
         """The ISO week of ``now``, recomputed once a (UTC) day: weeks start at a day's start."""
