@@ -10,8 +10,12 @@ import discord
 
 log = logging.getLogger(__name__)
 
+# Where the bot can post in a guild: a text (or announcement) channel, a thread, a voice
+# channel's chat. Each has an ``id`` and ``send``.
+PostableChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel
 
-def resolve_channel(guild: discord.Guild, ref: Any) -> discord.abc.Messageable | None:
+
+def resolve_channel(guild: discord.Guild, ref: Any) -> PostableChannel | None:
     """A text channel or thread of ``guild`` named by id (int or digits) or by name."""
     if ref is None or ref == "":
         return None
@@ -20,7 +24,7 @@ def resolve_channel(guild: discord.Guild, ref: Any) -> discord.abc.Messageable |
     else:
         name = str(ref).strip().lstrip("#").casefold()
         found = next((c for c in guild.text_channels if c.name.casefold() == name), None)
-    if isinstance(found, discord.TextChannel | discord.Thread | discord.VoiceChannel):
+    if isinstance(found, PostableChannel):
         return found
     return None
 
