@@ -163,6 +163,8 @@ class AdminCog(commands.Cog, name="admin"):
             text = (await document.read()).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise UserError("admin.import_not_text") from exc
+        if render.uses_aliases(text):
+            raise UserError("admin.yaml_aliases")
         errors = self.bot.configs.validate_document(text, document.filename)
         if errors:
             await interaction.response.send_message(
@@ -229,6 +231,8 @@ class AdminCog(commands.Cog, name="admin"):
     async def config_set(self, interaction: discord.Interaction, key: str, value: str) -> None:
         """Change one configuration key (Manage Server or a manager role)."""
         assert interaction.guild_id is not None
+        if render.uses_aliases(value):
+            raise UserError("admin.yaml_aliases")
         try:
             version = await self.bot.configs.set_key(
                 interaction.guild_id, key, value, interaction.user.id

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from bot.yaml_lines import SAFE_LOADER
+
 # Discord refuses message content over 2000 characters; code fences and a header line
 # need a little room, so pages are cut well below that.
 PAGE_CHARS = 1800
@@ -24,6 +26,19 @@ def dump_yaml(data: Mapping[str, Any]) -> str:
     if not data:
         return "{}\n"
     return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+def uses_aliases(text: str) -> bool:
+    """True when the YAML text refers to an anchor (``*name``).
+
+    The core's validator walks the document once per reference, so a few nested aliases
+    (a 700-byte "billion laughs") would freeze the whole bot. Scanning tokens is linear.
+    Text that is not YAML gives False: the validator reports it with its line.
+    """
+    try:
+        return any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text, SAFE_LOADER))
+    except yaml.YAMLError:
+        return False
 
 
 def unified_diff(old: str, new: str, *, old_name: str, new_name: str) -> str:

@@ -70,3 +70,14 @@ def test_json_dump_is_stable_and_readable():
 def test_bullet_lines_are_cut_with_an_ellipsis():
     text = render.bullet_lines([f"item {n}" for n in range(1000)], limit=100)
     assert len(text) <= 110 and text.endswith("- …")
+
+
+def test_uses_aliases_finds_a_billion_laughs_at_once():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
+    assert render.uses_aliases("\n".join(lines))
+    assert render.uses_aliases("v: [&a [1], *a]")
+    # An anchor alone, a quoted star and text that is not YAML are left to the validator.
+    assert not render.uses_aliases("v: &a [1]\n")
+    assert not render.uses_aliases('a: "*x"\nb: 2 * 3\n')
+    assert not render.uses_aliases("a: [\n")
