@@ -45,8 +45,8 @@ class XpLedger:
 
     def __init__(self, recent_awards: int = RECENT_AWARDS) -> None:
         self._pending: dict[Key, list[float]] = {}  # key -> [xp, messages, last_at]
-        self._totals: dict[Key, int] = {}
-        self._loaded: set[tuple[int, str]] = set()
+        # (guild, season) -> member -> total, for the seasons whose stored totals are loaded.
+        self._seasons: dict[tuple[int, str], dict[int, int]] = {}
         # Awarded message id -> (key, xp), oldest first.
         self._recent: dict[int, tuple[Key, int]] = {}
         self._recent_cap = recent_awards
@@ -84,10 +84,11 @@ class XpLedger:
             recent[message_id] = (key, xp)
             if len(recent) > self._recent_ceiling:  # flushes are stuck (a database stall)
                 self._trim_recent()
-        if (guild_id, season) not in self._loaded:
+        totals = self._seasons.get((guild_id, season))
+        if totals is None:
             return None
-        after = self._totals.get(key, 0) + xp
-        self._totals[key] = after
+        after = totals.get(user_id, 0) + xp
+        totals[user_id] = after
         return after
 
     def revoke(self, message_id: int, now: float) -> Credit | None:
@@ -101,7 +102,7 @@ class XpLedger:
 
     # -- totals ---------------------------------------------------------------------------
     def is_loaded(self, guild_id: int, season: str) -> bool:
-        return (guild_id, season) in self._loaded
+        return (guild_id, season) in self._seasons
 
     def load(self, guild_id: int, season: str, stored: Iterable[tuple[int, int]]) -> list[Credit]:
         """Install the stored totals of a guild's season; pending deltas are added on top.
@@ -109,38 +110,32 @@ class XpLedger:
         Returns a credit per member who earned XP before the load, so the cog can still
         announce a level-up that happened while the totals were loading.
         """
-        for user_id, xp in stored:
-            self._totals[(guild_id, season, user_id)] = int(xp)
+        totals = {user_id: int(xp) for user_id, xp in stored}
         credits = []
         for key, (pending, _messages, _at) in self._pending.items():
             if key[0] == guild_id and key[1] == season:
                 delta = int(pending)
-                base = self._totals.get(key, 0)
-                self._totals[key] = base + delta
+                base = totals.get(key[2], 0)
+                totals[key[2]] = base + delta
                 credits.append(Credit(key, delta, base, base + delta))
-        self._loaded.add((guild_id, season))
+        self._seasons[(guild_id, season)] = totals
         return credits
 
     def total(self, guild_id: int, season: str, user_id: int) -> int | None:
-        if (guild_id, season) not in self._loaded:
-            return None
-        return self._totals.get((guild_id, season, user_id), 0)
+        totals = self._seasons.get((guild_id, season))
+        return None if totals is None else totals.get(user_id, 0)
 
     def set_total(self, guild_id: int, season: str, user_id: int, stored_total: int) -> None:
         """A manager wrote a member's total straight to the database: align the cache on it."""
-        if (guild_id, season) in self._loaded:
+        totals = self._seasons.get((guild_id, season))
+        if totals is not None:
             pending = self._pending.get((guild_id, season, user_id))
-            self._totals[(guild_id, season, user_id)] = stored_total + int(
-                pending[0] if pending else 0
-            )
+            totals[user_id] = stored_total + int(pending[0] if pending else 0)
 
     def unload(self, guild_id: int, season: str | None = None) -> None:
         """Drop cached totals (season rolled over, guild left, XP reset or imported)."""
-        self._loaded = {
-            gs for gs in self._loaded if not (gs[0] == guild_id and season in (None, gs[1]))
-        }
-        for key in [k for k in self._totals if k[0] == guild_id and season in (None, k[1])]:
-            del self._totals[key]
+        for key in [k for k in self._seasons if k[0] == guild_id and season in (None, k[1])]:
+            del self._seasons[key]
 
     def pending_count(self) -> int:
         return len(self._pending)
