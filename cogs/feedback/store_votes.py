@@ -110,12 +110,16 @@ class SuggestionStore(Store):
         reason: str | None,
         staff_id: int,
         now: datetime,
-    ) -> None:
-        await self.db.execute(
+        current: str,
+    ) -> bool:
+        """Move the suggestion from ``current`` to ``status``; False if someone changed it first
+        (two moderators at once: only one change, one DM to the author)."""
+        changed = await self.db.execute_count(
             "UPDATE feedback_suggestions SET status = ?, reason = ?, status_by = ?, updated_at = ?"
-            " WHERE guild_id = ? AND id = ?",
-            (status, reason, staff_id, format_time(now), guild_id, suggestion_id),
+            " WHERE guild_id = ? AND id = ? AND status = ?",
+            (status, reason, staff_id, format_time(now), guild_id, suggestion_id, current),
         )
+        return changed == 1
 
     async def suggestions_active_between(
         self, guild_id: int, start: datetime, end: datetime

@@ -181,9 +181,18 @@ class SuggestionsCog(FeedbackPart, name="feedback_suggestions"):
         # Editing the post and the author's DM are REST calls that may be slow or rate
         # limited: answer within Discord's 3 seconds, then tell staff how it went.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.store.set_status(
-            guild.id, suggestion, status, cleaned, interaction.user.id, now()
-        )
+        if not await self.store.set_status(
+            guild.id, suggestion, status, cleaned, interaction.user.id, now(), current.status
+        ):
+            meanwhile = await self.store.get_suggestion(guild.id, suggestion)
+            if meanwhile is None:
+                raise UserError("feedback.suggest.unknown", id=suggestion)
+            if meanwhile.status == status:
+                raise UserError("feedback.suggest.same_status")
+            raise UserError(
+                "feedback.suggest.changed_meanwhile",
+                status=status_name(self.bot.i18n.bound(interaction), meanwhile.status),
+            )
         updated = await self.store.get_suggestion(guild.id, suggestion)
         assert updated is not None
         tg, ti = self.bot.i18n.bound(guild), self.bot.i18n.bound(interaction)

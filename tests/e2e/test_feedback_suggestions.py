@@ -170,3 +170,24 @@ async def test_status_change_on_a_deleted_suggestion_message_still_applies(world
     s = await world.bot.get_cog("feedback").store.get_suggestion(world.guild.id, 1)
     assert (s.status, s.reason) == ("implemented", "Shipped")
     assert "Shipped" in world.sb.dms(alice.user)[0]["content"]
+
+
+async def test_two_moderators_setting_the_same_status_at_once_tell_the_author_once(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    mia = world.member("mia", roles=["Moderator"])
+    await _suggest(world, alice, "A shared calendar")
+    # Both answers to Discord are slow, so both moderators pass the check before either saves.
+    world.sb.faults.slow(
+        "POST /interactions/{interaction_id}/{interaction_token}/callback", seconds=0.5, times=2
+    )
+    first = await world.moderator.slash(
+        "suggestions status", suggestion=1, status="approved", reason="Yes"
+    )
+    second = await mia.slash("suggestions status", suggestion=1, status="approved", reason="Yes")
+    said = sorted([(await first.answer()).content, (await second.answer()).content])
+    set_text = world.t(
+        "feedback.suggest.status_set", id=1, status=world.t("feedback.status.approved")
+    )
+    assert said == sorted([set_text, world.t("feedback.suggest.same_status")])
+    assert len(world.sb.dms(alice.user)) == 1

@@ -66,7 +66,9 @@ async def test_suggestion_votes_one_per_member_changeable(store):
     assert await store.vote_suggestion(G, s.id, BOB, -1, NOW) is None
     s = await store.get_suggestion(G, s.id)
     assert (s.up, s.down) == (1, 0)
-    await store.set_status(G, s.id, "approved", "yes", BOB, NOW)
+    assert await store.set_status(G, s.id, "approved", "yes", BOB, NOW, "open")
+    # a second moderator who read "open" too changes nothing
+    assert not await store.set_status(G, s.id, "denied", "no", ALICE, NOW, "open")
     assert [x.id for x in await store.list_suggestions(G, "approved")] == [s.id]
     assert await store.list_suggestions(G, "denied") == []
     assert await store.get_suggestion(OTHER_G, s.id) is None
