@@ -121,8 +121,18 @@ class YamlReader:
         )
 
     def scalar(self, node: Node) -> Any:
-        """The Python value of a scalar node (str, int, float, bool, None, date...)."""
-        return self._constructor.construct_object(node, deep=True)
+        """The Python value of a scalar node (str, int, float, bool, None, date...).
+
+        A value PyYAML cannot build (an unknown ``!tag``, ``!!int abc``) stops the reading
+        with its line, like invalid YAML: the constructor raises anything from
+        ``ConstructorError`` to ``AttributeError`` for those.
+        """
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except Exception:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            issue = TriviaIssue(self.file, line_of(node), f"cannot read the value tagged {tag}")
+            raise TriviaFormatError([*self.issues, issue]) from None
 
     def text(self, node: Node, what: str, max_length: int) -> str | None:
         if not isinstance(node, ScalarNode):
@@ -168,14 +178,16 @@ class YamlReader:
         if not isinstance(node, SequenceNode):
             self.error(node, f"{what} must be a list of answers")
             return None
-        words: list[str] = []
+        # A dict keeps the order and drops repeats in linear time: a list of many thousand
+        # answers must not take minutes to check.
+        words: dict[str, None] = {}
         ok = True
         for item in node.value:
             got = self.answer_words(item, f"an answer of {what}")
             if got is None:
                 ok = False
             else:
-                words.extend(w for w in got if w not in words)
+                words.update(dict.fromkeys(got))
         if not ok:
             return None
         if not words:

@@ -257,3 +257,27 @@ def test_parser_never_crashes(text):
         parse_trivia(text)
     except TriviaFormatError as exc:
         assert exc.issues
+
+
+@pytest.mark.parametrize(
+    "text,line,tag",
+    [
+        ("Q1?: [x]\nQ2?: [!foo bar]\n", 2, "!foo"),  # an application tag PyYAML cannot build
+        ("!foo Q1?: [bar]\n", 1, "!foo"),
+        ("Q1?: [!!int abc]\n", 1, "!!int"),  # a standard tag on a value it does not fit
+        ("Q1?: [!!timestamp nope]\n", 1, "!!timestamp"),
+        ("questions:\n  - question: !!float x\n    answers: [a]\n", 2, "!!float"),
+        ("Q1?: [a]\nCONFIG:\n  delay: !!int ten\n", 3, "!!int"),
+    ],
+)
+def test_a_value_yaml_cannot_build_is_an_error_with_its_line(text, line, tag):
+    """Such a list used to escape as a ConstructorError/ValueError: the upload answered with
+    the generic error and a shipped file broke ``/trivia lists`` instead of being skipped."""
+    assert errors_of(text)[-1] == (line, f"cannot read the value tagged {tag}")
+
+
+def test_a_value_yaml_cannot_build_keeps_the_issues_found_before():
+    assert errors_of("Q1?: [~]\nQ2?: [!foo bar]\n") == [
+        (1, "an answer of question 'Q1?' is empty"),
+        (2, "cannot read the value tagged !foo"),
+    ]
