@@ -204,13 +204,17 @@ async def reopen(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket
     ticket = await desk.get(guild.id, ticket_id)
     if actor.id not in ticket.parties():
         desk.require_staff(actor, config)
+    # A ticket closed because its place was deleted has nowhere to continue: reopening it
+    # would leave an open ticket (counted, timed, escalated) that nobody can see.
+    place = await places.fetch_place(guild, ticket) if not ticket.is_open else None
+    if not ticket.is_open and place is None:
+        raise UserError("complaints.errors.place_missing")
     moment = now()
     _, new = await desk.transition(
         guild.id, ticket_id, lambda t: tk.reopen(t, moment, config.reopen_window)
     )
     assert new is not None
     desk.watch(new)
-    place = await places.fetch_place(guild, new)
     if place is not None:
         await places.set_closed(place, new, False)
     role = places.tier_role(guild, config, new.tier)
