@@ -39,12 +39,17 @@ def _shift_month(local: datetime, months: int) -> datetime:
 def period_bounds(period: str, end: datetime, tz: str = "UTC") -> tuple[datetime, datetime]:
     """``(start, end)`` of the period that ends at ``end`` (aware datetimes, UTC).
 
-    ``week``: the 7 days before ``end``. ``month``: the month before ``end``'s month in the
-    guild's time zone (so a digest sent on the 1st covers exactly the previous month, and an
+    ``week``: the 7 days before ``end`` on the guild's clock. ``month``: the month before
+    ``end``'s month in the guild's time zone (so a digest sent on the 1st covers exactly the previous month, and an
     on-demand report mid-month covers the last complete month).
     """
     if period == "week":
-        return end - timedelta(days=7), end
+        # 7 days on the guild's clock: across a clock change the week is 167 or 169 hours,
+        # like the gap between two weekly digests, so no hour is lost or counted twice
+        zone = ZoneInfo(tz)
+        local = end.astimezone(zone).replace(tzinfo=None)
+        start = (local - timedelta(days=7)).replace(tzinfo=zone).astimezone(end.tzinfo)
+        return start, end
     if period == "month":
         zone = ZoneInfo(tz)
         this_month = _month_start(end.astimezone(zone)).replace(tzinfo=None)
@@ -57,9 +62,7 @@ def period_bounds(period: str, end: datetime, tz: str = "UTC") -> tuple[datetime
 
 def previous_bounds(period: str, start: datetime, tz: str = "UTC") -> tuple[datetime, datetime]:
     """The period of the same kind just before the one starting at ``start``."""
-    if period == "week":
-        return start - timedelta(days=7), start
-    return period_bounds("month", start, tz)
+    return period_bounds(period, start, tz)
 
 
 def next_run(period: str, now: datetime, tz: str, weekday: int, hour: int) -> datetime:

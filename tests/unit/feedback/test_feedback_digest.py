@@ -88,6 +88,20 @@ def test_week_period_and_previous():
     assert digest.previous_bounds("week", start) == (start - timedelta(days=7), start)
 
 
+@pytest.mark.parametrize(
+    "before", [datetime(2026, 10, 13, 12, tzinfo=UTC), datetime(2026, 3, 17, 12, tzinfo=UTC)]
+)
+def test_weekly_digests_across_a_clock_change_cover_every_hour_once(before):
+    # Paris changes its clocks on the last Sunday of October and of March: the digest due on
+    # the Monday after covers from the previous digest's end, no hour lost or counted twice.
+    paris = "Europe/Paris"
+    first = digest.next_run("week", before, paris, 0, 9)
+    second = digest.next_run("week", first, paris, 0, 9)
+    assert digest.period_bounds("week", second, paris) == (first, second)
+    start, _ = digest.period_bounds("week", first, paris)
+    assert digest.previous_bounds("week", first, paris) == (start, first)
+
+
 def test_month_period_is_previous_calendar_month_in_guild_zone():
     end = datetime(2026, 3, 1, 8, tzinfo=UTC)  # 09:00 in Paris on the 1st
     start, stop = digest.period_bounds("month", end, "Europe/Paris")
