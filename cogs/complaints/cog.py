@@ -31,6 +31,10 @@ PRIORITY_CHOICES = [
 MODERATE = discord.Permissions(moderate_members=True)
 NUMBER = "Ticket number (default: the ticket of this thread)"
 REASON = "Why: the tier will read it"
+# The same caps as the escalate and close forms: with the words around them, the ticket's
+# message stays under Discord's 2000 characters (past it, the rating prompt was cut off).
+REASON_MAX = 500
+RESOLUTION_MAX = 1500
 
 
 class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complaints"):
@@ -191,7 +195,10 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
     )
     @app_commands.describe(reason=REASON, number=NUMBER)
     async def escalate(
-        self, interaction: discord.Interaction, reason: str, number: int | None = None
+        self,
+        interaction: discord.Interaction,
+        reason: app_commands.Range[str, 1, REASON_MAX],
+        number: int | None = None,
     ) -> None:
         """Escalate to the next tier (staff); the tier is added and told why."""
         await self._act(interaction, number, "complaints.done.moved", actions.move, reason, up=True)
@@ -201,7 +208,10 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
     )
     @app_commands.describe(reason=REASON, number=NUMBER)
     async def deescalate(
-        self, interaction: discord.Interaction, reason: str, number: int | None = None
+        self,
+        interaction: discord.Interaction,
+        reason: app_commands.Range[str, 1, REASON_MAX],
+        number: int | None = None,
     ) -> None:
         """De-escalate to the previous tier (staff)."""
         await self._act(
@@ -273,7 +283,7 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
     async def close(
         self,
         interaction: discord.Interaction,
-        resolution: str,
+        resolution: app_commands.Range[str, 1, RESOLUTION_MAX],
         case: str | None = None,
         number: int | None = None,
     ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 
@@ -23,3 +25,30 @@ async def test_a_ticket_whose_thread_was_deleted_is_not_reopened_into_nowhere(wo
     stored = await cog.store.get(world.guild.id, ticket.id)
     assert stored.status.value == "closed"
     assert thread.id not in cog.desk.watched
+
+
+async def test_a_long_resolution_by_command_keeps_the_rating_prompt(world):
+    await world.set_config(CONFIG)
+    alice = world.member("alice")
+    ticket, thread = await opened_ticket(world, alice)
+    mo = world.moderator
+    # The close form caps a resolution at 1500 characters; the command must too, or the
+    # closing message is cut at Discord's 2000 and the member never reads the rating prompt.
+    with pytest.raises(ValueError, match="max_length"):
+        await mo.slash("ticket close", in_channel=thread, resolution="x" * 1950)
+    r = await mo.slash("ticket close", in_channel=thread, resolution="y" * 1500)
+    await r.followups(1)
+    closing = world.sb.messages(thread)[-1]
+    assert "y" * 1500 in closing["content"]
+    prompt = world.t("complaints.rate_prompt", member=f"<@{alice.id}>")
+    assert closing["content"].endswith(prompt)
+
+
+async def test_a_long_escalation_reason_by_command_is_read_whole(world):
+    await world.set_config(CONFIG)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    mo = world.moderator
+    with pytest.raises(ValueError, match="max_length"):
+        await mo.slash("ticket escalate", in_channel=thread, reason="x" * 1950)
+    await (await mo.slash("ticket escalate", in_channel=thread, reason="z" * 500)).answer()
+    assert any(m["content"].endswith("z" * 500) for m in world.sb.messages(thread))
