@@ -314,13 +314,19 @@ class FeedbackCog(FeedbackPart, name="feedback"):
         recipient = await self.store.entry_recipient(guild.id, entry_id)
         delivered = False
         if recipient is not None:
-            message = self.bot.i18n.bound(guild)(
-                "feedback.reply.dm",
-                guild=guild.name,
-                id=entry.id,
-                excerpt=clip(entry.text, 120),
-                text=text,
+            t = self.bot.i18n.bound(guild)
+            excerpt = clip(entry.text, 120)
+            message = t(
+                "feedback.reply.dm", guild=guild.name, id=entry.id, excerpt=excerpt, text=text
             )
+            # a long server name leaves less room in the 2000 characters of a DM: the excerpt
+            # of the entry shrinks so that the reply itself is never cut
+            overflow = len(message) - 2000
+            if overflow > 0:
+                excerpt = clip(entry.text, max(1, len(excerpt) - overflow))
+                message = t(
+                    "feedback.reply.dm", guild=guild.name, id=entry.id, excerpt=excerpt, text=text
+                )
             # closed DMs, a deleted account: the reply stays visible in /my-feedback
             delivered = await self.service.dm(recipient, message)
         await self.store.add_reply(guild.id, entry_id, interaction.user.id, text, delivered, now())

@@ -200,3 +200,17 @@ async def test_invalid_feedback_config_is_refused_with_its_key_path(world):
     )
     assert "feedback.surveys.s.questions.0.options" in text
     assert world.bot.configs.get(world.guild.id).version == 0
+
+
+async def test_longest_reply_reaches_the_author_whole_on_a_long_named_server(make_world):
+    world = await make_world(start=False)
+    # Discord allows 100 characters in a server name; the DM's header names the server.
+    world.sb.world.guilds[world.guild.id].name = "The Very Long Named Community Of Board Game Fans"
+    await world.start()
+    alice = world.member("alice")
+    await _send_form(alice, {"category": "1", "rating": "2", "text": "Too slow " * 30})
+    text = "We hear you. " * 138 + "Thank you!"  # 1804 characters: the reply's maximum, 1800
+    r = await world.moderator.slash("feedback-admin reply", entry=1, text=text[-1800:])
+    assert (await r.answer()).content == world.t("feedback.reply.sent", id=1)
+    [dm] = world.sb.dms(alice.user)
+    assert dm["content"].endswith(text[-1800:])
