@@ -119,7 +119,9 @@ def on_accept(state: GateState) -> tuple[GateState, list[Action]]:
         return GateState.ACCEPTED, [Cancel(REMIND_KIND), Cancel(REMOVE_KIND), GrantAccess()]
     if state in (GateState.ACCEPTED, GateState.UNGATED):
         return GateState.ACCEPTED, [GrantAccess()]
-    return state, []
+    # Left or removed, yet pressing (so a member again): the bot missed their return while it
+    # was offline. They get access like anyone; the journey that ended is not reopened.
+    return state, [GrantAccess()]
 
 
 def on_leave(state: GateState) -> tuple[GateState, list[Action]]:

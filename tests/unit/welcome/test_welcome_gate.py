@@ -76,6 +76,9 @@ def test_accept_cancels_timers_and_grants() -> None:
     assert actions == [Cancel(REMIND_KIND), Cancel(REMOVE_KIND), GrantAccess()]
     # Pressing again only grants again (roles lost by hand come back), timers untouched.
     assert gate.on_accept(state) == (GateState.ACCEPTED, [GrantAccess()])
+    # A member back while the bot was offline still has the ended journey: access all the same.
+    for ended in (GateState.LEFT, GateState.REMOVED):
+        assert gate.on_accept(ended) == (ended, [GrantAccess()])
 
 
 def test_timers_after_acceptance_do_nothing() -> None:
