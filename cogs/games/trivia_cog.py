@@ -7,6 +7,7 @@ until the guild is next available, then it is closed as ``interrupted``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from cogs.games.trivia_play import RunningGame, TriviaHost
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 1_000_000
+QUICK_PARSE_BYTES = 100_000  # read well within Discord's 3 s, even on a busy machine
 # A list name as Discord's client will let it be typed (LIST_NAME allows 64 characters): a
 # longer one, echoed back in a title, could push a message past 2000 characters.
 ListName = app_commands.Range[str, 1, 64]
@@ -219,12 +221,17 @@ class TriviaCog(commands.Cog, name="games_trivia"):
             raise UserError("games.trivia.bad_name")
         if file.size > MAX_UPLOAD_BYTES:
             raise UserError("games.trivia.too_big")
+        # Reading a big list takes seconds (PyYAML is pure Python, about 7 s for 1 MB here):
+        # past Discord's 3 s the answer would be refused, and on the event loop every other
+        # command and message of the bot would wait as long. A small one answers at once.
+        if file.size > QUICK_PARSE_BYTES:
+            await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             text = (await file.read()).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UserError("games.trivia.not_text") from None
         try:
-            loaded = parse_trivia(text, file.filename, name=list_name)
+            loaded = await asyncio.to_thread(parse_trivia, text, file.filename, name=list_name)
         except TriviaFormatError as exc:
             shown = "\n".join(str(i) for i in exc.issues[:SHOWN_ERRORS])
             more = len(exc.issues) - SHOWN_ERRORS
@@ -236,6 +243,7 @@ class TriviaCog(commands.Cog, name="games_trivia"):
         await self.games.store.save_list(
             interaction.guild.id, list_name, text, len(loaded.questions), interaction.user.id
         )
+        self.library.remember(interaction.guild.id, list_name, text, loaded)
         await self.bot.modlog.write(
             interaction.guild,
             "games.modlog.list_uploaded",
@@ -243,16 +251,17 @@ class TriviaCog(commands.Cog, name="games_trivia"):
             name=list_name,
             count=len(loaded.questions),
         )
-        await interaction.response.send_message(
-            self._t(
-                interaction,
-                "games.trivia.uploaded",
-                name=list_name,
-                count=len(loaded.questions),
-                format=loaded.format,
-            ),
-            ephemeral=True,
+        uploaded = self._t(
+            interaction,
+            "games.trivia.uploaded",
+            name=list_name,
+            count=len(loaded.questions),
+            format=loaded.format,
         )
+        if interaction.response.is_done():
+            await interaction.followup.send(uploaded, ephemeral=True)
+        else:
+            await interaction.response.send_message(uploaded, ephemeral=True)
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:

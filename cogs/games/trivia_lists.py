@@ -7,6 +7,7 @@ title the file gives itself, so scores and ``/trivia start`` agree.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import replace
@@ -28,6 +29,13 @@ class TriviaLibrary:
         self.store = store
         self.lists_dir = lists_dir
         self._shipped: dict[str, tuple[float, TriviaList]] = {}
+        # Uploaded lists as last read, with the text they were read from: a big list takes
+        # seconds to parse, longer than Discord waits for /trivia start to answer.
+        self._uploaded: dict[tuple[int, str], tuple[str, TriviaList]] = {}
+
+    def remember(self, guild_id: int, name: str, content: str, loaded: TriviaList) -> None:
+        """Keep an uploaded list just parsed, so the next start does not parse it again."""
+        self._uploaded[(guild_id, name)] = (content, loaded)
 
     def shipped(self) -> dict[str, TriviaList]:
         """Lists in the folder by name; a broken file is logged and skipped, never fatal."""
@@ -52,7 +60,15 @@ class TriviaLibrary:
             raise UserError("games.trivia.unknown_list", name=name[:64])
         stored = await self.store.uploaded_list(guild_id, name)
         if stored is not None:
-            return replace(parse_trivia(stored.content, f"{name}.yaml", name=name), name=name)
+            cached = self._uploaded.get((guild_id, name))
+            if cached is None or cached[0] != stored.content:
+                # Off the event loop: the bot keeps answering while a big list is read.
+                loaded = await asyncio.to_thread(
+                    parse_trivia, stored.content, f"{name}.yaml", name=name
+                )
+                cached = (stored.content, loaded)
+                self._uploaded[(guild_id, name)] = cached
+            return replace(cached[1], name=name)
         shipped = self.shipped().get(name)
         if shipped is None:
             raise UserError("games.trivia.unknown_list", name=name)

@@ -293,3 +293,24 @@ async def test_a_list_s_own_text_pings_nobody(tworld: Any) -> None:
     assert posted.json["allowed_mentions"].get("users", []) == []
     r = await alice.slash("trivia stop", in_channel="games")
     await r.response(timeout=10)
+
+
+async def test_a_big_list_uploads_and_starts_within_discord_s_three_seconds(tworld: Any) -> None:
+    """Reading a list near the 1 MB limit takes seconds: the upload used to answer after
+    Discord's 3 s (refused, 10062: the manager saw "the application did not respond") and each
+    start re-read it the same way, the whole bot frozen meanwhile."""
+    w = tworld
+    big = "".join(
+        f"Which number comes after {i} in this long list?: [{i + 1}]\n" for i in range(17000)
+    )
+    assert 900_000 < len(big.encode()) < 1_000_000
+    r = await w.manager.slash("trivia upload", file=("big.yaml", big.encode()), name="big")
+    reply = await r.answer(timeout=60)
+    assert reply.ephemeral
+    assert reply.content == w.t("games.trivia.uploaded", name="big", count=17000, format="red")
+    alice = w.member("alice")
+    r = await alice.slash("trivia start", in_channel="games", list="big", rounds=1)
+    assert (await r.response(timeout=10)).content.startswith("🎲")
+    r = await alice.slash("trivia stop", in_channel="games")
+    await r.response(timeout=10)
+    await w.sb.wait_for_message("games", timeout=10, where=lambda m: m["content"].startswith("🏁"))
