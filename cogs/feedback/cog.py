@@ -245,6 +245,9 @@ class FeedbackCog(FeedbackPart, name="feedback"):
             interaction.guild.id, interaction.user.id, entry_id
         )
         if deleted is None:
+            if await self.store.get_entry(interaction.guild.id, entry_id) is None:
+                # a second click on the list still on screen: it is gone, and it was theirs
+                raise UserError("feedback.mine.already_deleted", id=entry_id)
             raise UserError("feedback.mine.not_yours")
         await interaction.response.send_message(
             self.bot.i18n.bound(interaction)("feedback.mine.deleted", id=entry_id), ephemeral=True

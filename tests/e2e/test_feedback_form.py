@@ -214,3 +214,16 @@ async def test_longest_reply_reaches_the_author_whole_on_a_long_named_server(mak
     assert (await r.answer()).content == world.t("feedback.reply.sent", id=1)
     [dm] = world.sb.dms(alice.user)
     assert dm["content"].endswith(text[-1800:])
+
+
+async def test_deleting_own_entry_twice_says_it_is_already_gone(world):
+    alice = world.member("alice")
+    await _send_form(alice, {"category": "1", "rating": "3", "text": "Meh"})
+    mine = await alice.slash("my-feedback")
+    await mine.response()
+    label = world.t("feedback.mine.delete", id=1)
+    first = await (await alice.click(mine, label)).response()
+    assert first.content == world.t("feedback.mine.deleted", id=1)
+    # the list is still on screen: a second click (or a double click) on her own entry
+    again = await (await alice.click(mine, label)).response()
+    assert again.ephemeral and again.content == world.t("feedback.mine.already_deleted", id=1)
