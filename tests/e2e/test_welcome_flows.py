@@ -268,3 +268,24 @@ async def test_the_gate_speaks_french(wworld: Any) -> None:
     assert reminder["content"].startswith("Salut <@")
     reply = await (await zoe.click(greeting, "J'accepte le règlement")).response()
     assert reply.content == w.t("welcome.accepted_pick_roles", locale="fr")
+
+
+async def test_accept_after_a_rejoin_the_bot_missed_grants_access(wworld: Any) -> None:
+    w = await start(
+        wworld, config(remind="1h", remove="2h", extra="  goodbye:\n    enabled: true\n")
+    )
+    ned = await w.sb.join("ned", guild=w.guild)
+    greeting = await greeting_for(w, ned)
+    await ned.leave()
+    # The goodbye is the last thing the leave handler does: the journey is closed by then.
+    await w.sb.wait_for_message(
+        "welcome", timeout=5, where=lambda m: "ned" in m["content"].lower() and not m["embeds"]
+    )
+    await w.stop()
+    back = await w.sb.join("ned", guild=w.guild)  # nobody hears it: the bot is offline
+    await w.start()
+    record = await w.bot.get_cog("welcome").store.current(w.guild.id, back.id)
+    assert record is not None and record.gate_state.value == "left"
+    reply = await (await back.click(greeting, "I accept the rules")).response(timeout=5)
+    assert reply.ephemeral and reply.content == w.t("welcome.accepted_pick_roles")
+    assert role_names(w, back) == {"Member"}
