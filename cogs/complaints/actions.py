@@ -78,9 +78,19 @@ async def set_priority(
 ) -> Ticket:
     """Change the priority (staff); the deadlines follow from the same start."""
     desk.require_staff(actor, desk.config(guild.id))
-    _, new = await desk.transition(guild.id, ticket_id, lambda t: tk.set_priority(t, priority))
-    assert new is not None
     label = desk.t(guild, f"complaints.priority.{priority}")
+
+    def change(t: Ticket) -> Ticket:
+        try:
+            return tk.set_priority(t, priority)
+        except tk.IllegalTransition as exc:
+            if exc.key != "complaints.errors.same_priority":
+                raise
+            # The refusal names the priority as the moderator picked it, in their language.
+            raise tk.IllegalTransition(exc.key, priority=label) from None
+
+    _, new = await desk.transition(guild.id, ticket_id, change)
+    assert new is not None
     await effects.say(
         await places.fetch_place(guild, new),
         desk.t(guild, "complaints.priority_set", by=actor.mention, priority=label),

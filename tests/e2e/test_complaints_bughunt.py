@@ -51,3 +51,13 @@ async def test_a_long_escalation_reason_by_command_is_read_whole(world):
         await mo.slash("ticket escalate", in_channel=thread, reason="x" * 1950)
     await (await mo.slash("ticket escalate", in_channel=thread, reason="z" * 500)).answer()
     assert any(m["content"].endswith("z" * 500) for m in world.sb.messages(thread))
+
+
+async def test_same_priority_refusal_names_the_priority_in_the_server_language(world):
+    await world.set_config(CONFIG)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    assert ticket.priority == "high"
+    await world.set_config("locale: fr\n" + CONFIG)
+    mo = world.moderator
+    same = await (await mo.slash("ticket priority", in_channel=thread, level="high")).answer()
+    assert same.content == "La priorité est déjà haute."
