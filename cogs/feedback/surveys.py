@@ -65,7 +65,9 @@ def field_for(question: Question) -> FieldSpec:
         # the options must be readable, so they take the placeholder over a long prompt
         listed = " · ".join(f"{i}. {o}" for i, o in enumerate(question.options, start=1))
         placeholder = clip(listed, PLACEHOLDER_MAX)
+        # room for the longest option and for the number of the last one ("12")
         limit = max((len(o) for o in question.options), default=80)
+        limit = max(limit, len(str(len(question.options))))
     else:
         limit = max(1, min(question.max_length, INPUT_MAX))
         paragraph = limit > 100

@@ -93,6 +93,14 @@ def test_choice_by_number_name_or_prefix(text, expected):
     assert surveys.parse_choice(text, ("Red", "Blue", "Green")) == expected
 
 
+def test_choice_field_lets_the_member_type_the_last_options_number():
+    # twelve sizes of one letter: "12" is the way to pick the last one, so the input takes it
+    question = Question("size", "choice", "Your size?", options=tuple("ABCDEFGHIJKL"))
+    spec = surveys.field_for(question)
+    assert spec.max_length >= len("12")
+    assert surveys.parse_answer(question, "12") == "L"
+
+
 @pytest.mark.parametrize("text", ["4", "0", "purple", "", "b"])
 def test_choice_refuses_ambiguous_or_unknown(text):
     with pytest.raises(AnswerError):
