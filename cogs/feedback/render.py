@@ -36,7 +36,8 @@ def entry_embed(t: T, entry: FeedbackEntry, category: str) -> discord.Embed:
     """An entry as staff see it in the inbox: never the author of an anonymous one."""
     embed = discord.Embed(
         title=t("feedback.inbox.title", id=entry.id),
-        description=clip(entry.text, 4000) if entry.text else t("feedback.inbox.no_text"),
+        # the text as written, line breaks kept (clip would fold a list into one line)
+        description=entry.text[:4000] if entry.text else t("feedback.inbox.no_text"),
         colour=0x5865F2,
         timestamp=entry.created_at,
     )

@@ -227,3 +227,11 @@ async def test_deleting_own_entry_twice_says_it_is_already_gone(world):
     # the list is still on screen: a second click (or a double click) on her own entry
     again = await (await alice.click(mine, label)).response()
     assert again.ephemeral and again.content == world.t("feedback.mine.already_deleted", id=1)
+
+
+async def test_inbox_shows_feedback_with_its_line_breaks(world):
+    await world.set_config(INBOX_CONFIG)
+    text = "Three things:\n1. the rules are hard to find\n2. events start late\n\nThanks!"
+    await _send_form(world.member("alice"), {"category": "1", "rating": "3", "text": text})
+    [posted] = await _inbox_messages(world)
+    assert posted["embeds"][0]["description"] == text
