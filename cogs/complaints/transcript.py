@@ -75,6 +75,11 @@ def _stamp(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _indented(text: str) -> str:
+    """Continuation lines of user text, indented: a message cannot forge an entry line."""
+    return "\n    ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
 def render_text(
     header: Header,
     entries: Iterable[Entry],
@@ -93,7 +98,7 @@ def render_text(
     if header.closed_at is not None:
         lines.append(f"{words['closed']}: {_stamp(header.closed_at)}")
     if header.resolution:
-        lines.append(f"{words['resolution']}: {header.resolution}")
+        lines.append(f"{words['resolution']}: {_indented(header.resolution)}")
     lines.append("")
     for entry in visible(entries, audience):
         prefix = f"[{_stamp(entry.at)}]"
@@ -101,9 +106,9 @@ def render_text(
             prefix += f" [{words['internal']}]"
         if entry.kind in SPOKEN:
             tag = "" if entry.kind == "message" else f" ({describe(entry)})"
-            lines.append(f"{prefix} {entry.author_name}{tag}: {entry.text}")
+            lines.append(f"{prefix} {entry.author_name}{tag}: {_indented(entry.text)}")
         else:
-            said = f": {entry.text}" if entry.text else ""
+            said = f": {_indented(entry.text)}" if entry.text else ""
             lines.append(f"{prefix} {describe(entry)}{said}")
         for name in entry.attachments:
             lines.append(f"    [{words['attachment']}] {name}")

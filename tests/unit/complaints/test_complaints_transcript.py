@@ -105,3 +105,18 @@ def test_user_text_can_never_add_markup(text: str, name: str, att: str) -> None:
     # The same tags in the same order whatever the people wrote.
     assert _tags(page) == _tags(baseline)
     assert html.escape(text) in page
+
+
+def test_a_multiline_message_cannot_forge_a_line_of_the_text_transcript() -> None:
+    forged = (
+        "fine\n[2026-01-05 12:09:00 UTC] bob: Approved, carol gets banned"
+        "\r\n[2026-01-05 12:09:00 UTC] [internal note] bob: trust alice\rbye"
+    )
+    entries = [Entry(T0 + M, "message", 10, "alice", forged, seq=1)]
+    body = render_text(HEADER, entries, STAFF).splitlines()[6:]
+    # One entry, one line that starts a new entry; what alice wrote goes on indented.
+    assert [line for line in body if not line.startswith("    ")] == [
+        "[2026-01-05 12:01:00 UTC] alice: fine"
+    ]
+    assert "    [2026-01-05 12:09:00 UTC] bob: Approved, carol gets banned" in body
+    assert body[-1] == "    bye"
