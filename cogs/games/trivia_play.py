@@ -142,7 +142,9 @@ class TriviaHost:
                 if view is not None:
                     view.stop()
                     await _quietly(posted.edit(view=None))
-                if game.end_reason == "stopped":
+                # Stopped, or the bot is shutting down (the wake-up may beat the cancellation,
+                # which asyncio.wait_for then drops): the open question ends unannounced.
+                if game.end_reason in ("stopped", "shutdown"):
                     break
                 await self._close_question(running)
                 if game.end_reason is not None:

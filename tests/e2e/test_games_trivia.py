@@ -314,3 +314,36 @@ async def test_a_big_list_uploads_and_starts_within_discord_s_three_seconds(twor
     r = await alice.slash("trivia stop", in_channel="games")
     await r.response(timeout=10)
     await w.sb.wait_for_message("games", timeout=10, where=lambda m: m["content"].startswith("🏁"))
+
+
+CHOICES_ONLY = """\
+questions:
+  - question: Which of these numbers is odd?
+    answers: ["3"]
+    choices: ["2", "3", "4"]
+"""
+
+
+async def test_a_restart_mid_question_reveals_nothing(tworld: Any) -> None:
+    """A restart ends games in silence: it used to close the open question as if time had run
+    out ("⏰ Time's up! The answer was 3"), giving the answer away and the bot its point."""
+    w = tworld
+    r = await w.manager.slash("trivia upload", file=("odd.yaml", CHOICES_ONLY.encode()))
+    await r.response(timeout=10)
+    alice = w.member("alice")
+    r = await alice.slash("trivia start", in_channel="games", list="odd", rounds=1)
+    await r.response(timeout=10)
+    question = await w.sb.wait_for_message(
+        "games", timeout=10, where=lambda m: is_question(m, set())
+    )
+    await w.restart()
+    assert not w.bot.get_cog("games_trivia").running
+    assert [
+        m["content"] for m in w.sb.messages("games") if int(m["id"]) > int(question["id"])
+    ] == []
+    with sqlite3.connect(w.db_path) as db:
+        ended = db.execute(
+            "SELECT end_reason, ended_at IS NOT NULL FROM games_trivia_sessions WHERE guild_id = ?",
+            (w.guild.id,),
+        ).fetchall()
+    assert ended == [("shutdown", 1)]
