@@ -77,16 +77,26 @@ class Onboarding:
         return [r for r in (guild.get_role(i) for i in ids) if r is not None]
 
     async def _grant_access(self, member: discord.Member) -> bool:
+        """Give the accepted roles; False when one of them could not be given."""
         config = self.cog.config(member.guild.id)
         guild = member.guild
         add = self._roles(guild, config.accepted_roles)
+        # A role deleted, renamed or moved above the bot since the config was checked: the
+        # moderators hear it now (not at the next restart), and the member is told.
+        broken = [
+            p
+            for p in self.cog.roles(guild).problems
+            if p.key.startswith("welcome.rules.accepted_roles.") and p.reason != "moderation"
+        ]
+        if broken:
+            await self.cog.report_role_problems(guild)
         # Delayed roles whose time has come while the member was gated are given now.
         joined = member.joined_at or _now()
         add += self._roles(
             guild, [d.role for d in config.delayed_roles if joined + d.after <= _now()]
         )
         remove = self._roles(guild, [config.newcomer_role] if config.newcomer_role else [])
-        return await self.change_roles(member, add, remove)
+        return await self.change_roles(member, add, remove) and not broken
 
     # -- join and leave -------------------------------------------------------------------------
     async def joined(self, member: discord.Member) -> None:
@@ -179,11 +189,12 @@ class Onboarding:
         previous = record.gate_state if record is not None else GateState.UNGATED
         state, actions = gate.on_accept(previous)
         at = _now()
+        granted = True
         for action in actions:
             if isinstance(action, Cancel):
                 await self.bot.timers.cancel(guild.id, action.kind, str(member.id))
             elif isinstance(action, GrantAccess):
-                await self._grant_access(member)
+                granted = await self._grant_access(member)
         if record is not None and state is not previous:
             await self.store.set_gate_state(guild.id, member.id, state)
         await self.store.record_accepted(guild.id, member.id, at)
@@ -195,10 +206,13 @@ class Onboarding:
         # Role menus need the server: pressed in a DM (reminder), the button only accepts.
         view = (
             menus_view(self.cog.menus(guild), self.bot.i18n.t(locale, "welcome.menu_placeholder"))
-            if interaction.guild_id is not None
+            if interaction.guild_id is not None and granted
             else None
         )
         key = "welcome.accepted_pick_roles" if view is not None else "welcome.accepted"
+        if not granted:
+            # Pressing again once the moderators fixed the roles grants them (see gate.on_accept).
+            key = "welcome.roles_failed"
         await interaction.response.send_message(
             self.bot.i18n.t(locale, key), view=view or discord.utils.MISSING, ephemeral=True
         )

@@ -289,3 +289,21 @@ async def test_accept_after_a_rejoin_the_bot_missed_grants_access(wworld: Any) -
     reply = await (await back.click(greeting, "I accept the rules")).response(timeout=5)
     assert reply.ephemeral and reply.content == w.t("welcome.accepted_pick_roles")
     assert role_names(w, back) == {"Member"}
+
+
+async def test_accept_after_the_member_role_was_deleted_tells_member_and_moderators(
+    wworld: Any,
+) -> None:
+    w = await start(wworld, config())
+    ivo = await w.sb.join("ivo", guild=w.guild)
+    greeting = await greeting_for(w, ivo)
+    await w.sb.wait_for_request("PATCH", MEMBER_ROUTE, where=lambda r: "roles" in (r.json or {}))
+    # Someone deletes the Member role after the config was checked (here through the bot's
+    # client: the sandbox has no human call for it; the gateway event is the same).
+    deleted = asyncio.ensure_future(w.bot.wait_for("guild_role_delete", timeout=5))
+    await w.bot.get_guild(w.guild.id).get_role(w.guild.role("Member").id).delete()
+    await deleted
+    reply = await (await ivo.click(greeting, "I accept the rules")).response(timeout=5)
+    assert reply.ephemeral and reply.content == w.t("welcome.roles_failed")
+    line = w.t("welcome.log.role_missing", role="Member", setting="welcome.rules.accepted_roles.0")
+    await w.sb.wait_for_message("modlog", timeout=5, where=lambda m: line in m["content"])
