@@ -16,7 +16,7 @@ from bot.checks import Privilege
 from bot.errors import UserError
 
 from . import render
-from .reports import TIMER_KIND, Reports
+from .reports import TIMER_KIND, Reports, batches
 from .service import FeedbackPart, FeedbackService, category_name, now
 from .surveys import AnswerError, FieldSpec, clip, parse_category, parse_rating
 from .views import EntryButton, FormModal, RetryView
@@ -356,7 +356,10 @@ class FeedbackCog(FeedbackPart, name="feedback"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         digest, files = await self.reports.build(interaction.guild_id, period, now())
         embed = self.reports.embed(self.bot.i18n.bound(interaction), digest)
-        await interaction.followup.send(embed=embed, files=files, ephemeral=True)
+        first, *rest = batches(files)
+        await interaction.followup.send(embed=embed, files=first, ephemeral=True)
+        for more in rest:
+            await interaction.followup.send(files=more, ephemeral=True)
 
     @staff.command(name="export")
     @checks.manager_only()
@@ -367,8 +370,11 @@ class FeedbackCog(FeedbackPart, name="feedback"):
         # reading every row and writing the CSV can outlast Discord's 3 seconds
         await interaction.response.defer(ephemeral=True, thinking=True)
         files = await self.reports.export_files(interaction.guild_id)
+        first, *rest = batches(files)
         await interaction.followup.send(
             self.bot.i18n.bound(interaction)("feedback.export.done", count=len(files)),
-            files=files,
+            files=first,
             ephemeral=True,
         )
+        for more in rest:
+            await interaction.followup.send(files=more, ephemeral=True)

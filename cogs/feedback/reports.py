@@ -20,6 +20,14 @@ from .service import FeedbackService, category_name, now
 log = logging.getLogger(__name__)
 
 TIMER_KIND = "feedback_digest"
+# Discord refuses a message with more than 10 attachments (a survey a month soon passes it)
+FILES_PER_MESSAGE = 10
+
+
+def batches(files: list[discord.File]) -> list[list[discord.File]]:
+    """The files cut into groups Discord takes in one message (always at least one group)."""
+    step = FILES_PER_MESSAGE
+    return [files[i : i + step] for i in range(0, len(files), step)] or [[]]
 
 
 class Reports:
@@ -172,10 +180,13 @@ class Reports:
             await self.bot.modlog.write(guild, "feedback.modlog.reports_missing")
             return False
         digest, files = await self.build(guild.id, period, end)
+        first, *rest = batches(files)
         try:
             message = await channel.send(
-                embed=self.embed(self.bot.i18n.bound(guild), digest), files=files
+                embed=self.embed(self.bot.i18n.bound(guild), digest), files=first
             )
+            for more in rest:
+                await channel.send(files=more)
         except discord.HTTPException as error:
             log.warning("digest for guild %s not posted: %s", guild.id, error)
             await self.bot.modlog.write(guild, "feedback.modlog.reports_missing")

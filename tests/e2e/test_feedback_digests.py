@@ -194,3 +194,21 @@ async def test_a_failing_digest_schedule_is_logged_with_its_guild(world, monkeyp
     assert record.name == "cogs.feedback.cog"
     assert record.getMessage() == f"digest timers of guild {world.guild.id} not armed"
     assert "database is locked" in str(record.exc_info[1])
+
+
+async def test_export_of_many_surveys_respects_discords_ten_files_per_message(world):
+    # a survey a month, each removed from the config once done: the export keeps them all
+    store = world.bot.get_cog("feedback").store
+    alice, now = world.member("alice"), datetime.now(UTC)
+    for month in range(1, 10):
+        await store.add_response(world.guild.id, f"pulse-{month}", alice.id, {"rec": 9}, now)
+    r = await world.manager.slash("feedback-admin export")
+    first = await r.answer()
+    assert first.content == world.t("feedback.export.done", count=11)
+    sent = await r.followups(2)
+    # Discord refuses a message with more than 10 attachments (maxItems 10 in its API)
+    assert all(len(message.attachments) <= 10 for message in sent)
+    names = sorted(a.filename for message in sent for a in message.attachments)
+    assert names == sorted(
+        ["feedback.csv", "suggestions.csv", *(f"survey-pulse-{m}.csv" for m in range(1, 10))]
+    )
