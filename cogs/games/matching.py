@@ -2,6 +2,7 @@
 
 What counts as the right answer:
 - case, accents, ligatures (œ, æ), punctuation and extra spaces are ignored;
+- a number may be written in groups of three ("1 000 000", "1,000,000" for 1000000);
 - a leading article is ignored on both sides ("The Nile", "le Nil", "l'Everest");
 - the answer may appear inside the message as whole words ("je crois que c'est Canberra");
 - words run together or split apart ("newyork", "mont blanc" for "Mont-Blanc");
@@ -21,6 +22,7 @@ What does not, to avoid false positives:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,7 +36,29 @@ MAX_MESSAGE_LENGTH = 300
 # Answer words this short must be typed exactly, even inside an answer long enough for a typo.
 SHORT_WORD = 4
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o"})
+# Letters Unicode does not decompose into a base letter and an accent (Łódź, Đakovo, ı).
+_LIGATURES = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "h",
+    }
+)
+# A number written in groups of three: "1 000 000" (French, also with no-break spaces) or
+# "1,000,000" (English) is the number 1000000. A dot is left alone: it is a decimal point.
+_GROUPED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?!\d)")
+_GROUP_SEPARATOR = re.compile(r"[ ,\u00a0\u202f]")
 _ARTICLES = frozenset(
     {"the", "a", "an", "le", "la", "les", "l", "un", "une", "des", "du", "de", "d"}
 )
@@ -42,6 +66,7 @@ _ARTICLES = frozenset(
 
 def normalize(text: str) -> str:
     """Lower-case, strip accents and punctuation, collapse spaces: ``"L'Élysée !" -> "l elysee"``."""
+    text = _GROUPED_NUMBER.sub(lambda m: _GROUP_SEPARATOR.sub("", m.group()), text)
     text = text.translate(_LIGATURES)
     decomposed = unicodedata.normalize("NFKD", text)
     out: list[str] = []

@@ -158,3 +158,41 @@ def test_numbers_match_only_themselves(a, b):
 @given(st.text(max_size=400), st.lists(st.text(max_size=30), max_size=4))
 def test_matching_never_crashes(message, answers):
     is_correct(message, answers)
+
+
+@pytest.mark.parametrize(
+    "message,answers",
+    [
+        # Numbers written in groups of three, the French way (spaces, no-break spaces) or the
+        # English way (commas), used to lose against the same number written in one piece.
+        ("1 000 000", ["1000000"]),
+        ("1\u202f000\u202f000", ["1000000"]),
+        ("8\u00a0848 mètres", ["8848"]),
+        ("1000000", ["1,000,000"]),
+        ("1,000,000", ["1 000 000"]),
+        ("environ 1 500 000 habitants", ["1500000"]),
+        ("1 000,5", ["1000.5"]),
+        # Letters Unicode does not split into a letter and an accent.
+        ("lodz", ["Łódź"]),
+        ("Łódź", ["Lodz"]),
+        ("lech walesa", ["Lech Wałęsa"]),
+        ("dakovo", ["Đakovo"]),
+        ("Diyarbakir", ["Diyarbakır"]),
+    ],
+)
+def test_grouped_numbers_and_undecomposed_letters(message, answers):
+    assert is_correct(message, answers)
+
+
+@pytest.mark.parametrize(
+    "message,answers",
+    [
+        ("1 500", ["1,5"]),  # 1,5 is a decimal in French
+        ("3 000 ou 4 000", ["3000"]),  # still a spray of guesses
+        ("1, 200", ["200"]),
+        ("3.140", ["3140"]),  # a dot is a decimal point
+        ("10 000", ["10"]),
+    ],
+)
+def test_grouping_makes_no_new_false_positive(message, answers):
+    assert not is_correct(message, answers)
