@@ -55,16 +55,34 @@ async def unclaim(
 
 
 async def move(
-    desk: Desk, guild: discord.Guild, actor: discord.Member, ticket_id: int, reason: str, up: bool
+    desk: Desk,
+    guild: discord.Guild,
+    actor: discord.Member,
+    ticket_id: int,
+    reason: str,
+    up: bool,
+    from_tier: int | None = None,
 ) -> Ticket:
-    """Escalate (``up``) or de-escalate with a reason the next tier reads."""
+    """Escalate (``up``) or de-escalate with a reason the next tier reads.
+
+    The move is from the tier the actor saw (``from_tier``, else the tier first read): when
+    someone else moved the ticket meanwhile, it is refused rather than moved a second step.
+    """
     config = desk.config(guild.id)
     desk.require_staff(actor, config)
     if not reason.strip():
         raise UserError("complaints.errors.reason_required")
     moment = now()
+    seen = [from_tier] if from_tier is not None else []
 
     def change(t: Ticket) -> Ticket:
+        if seen and t.is_open and t.tier != seen[0]:
+            raise tk.IllegalTransition(
+                "complaints.errors.moved_meanwhile",
+                number=t.number,
+                tier=effects.tier_name(config, t.tier),
+            )
+        seen.append(t.tier)
         return tk.escalate(t, moment, top_tier=config.top_tier) if up else tk.deescalate(t, moment)
 
     old, new = await desk.transition(guild.id, ticket_id, change)

@@ -82,7 +82,13 @@ class ButtonHandlers:
             async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
                 await self._ack(inter)
                 done = await actions.move(
-                    self.desk, member.guild, member, ticket_id, values["reason"], up=True
+                    self.desk,
+                    member.guild,
+                    member,
+                    ticket_id,
+                    values["reason"],
+                    up=True,
+                    from_tier=ticket.tier,
                 )
                 await self._reply(inter, "complaints.done.moved", number=done.number)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
+from cogs.complaints import tickets as tk
 from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 
@@ -61,3 +63,51 @@ async def test_same_priority_refusal_names_the_priority_in_the_server_language(w
     mo = world.moderator
     same = await (await mo.slash("ticket priority", in_channel=thread, level="high")).answer()
     assert same.content == "La priorité est déjà haute."
+
+
+THREE_TIERS = CONFIG + (
+    "  tiers:\n"
+    "    - {name: moderators, role: Moderator}\n"
+    "    - {name: managers, role: Manager}\n"
+    "    - {name: owners, role: Owners}\n"
+)
+
+
+async def test_two_moderators_escalating_at_once_move_the_ticket_up_one_tier(world):
+    await world.set_config(THREE_TIERS)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    mo, mia = world.moderator, world.member("mia", roles=["Moderator"])
+    header = world.sb.messages(thread)[0]
+    # mia opens the escalate form; while she types, mo escalates by command.
+    click = await mia.click(header, world.t("complaints.button.escalate"))
+    await click.response()
+    await (await mo.slash("ticket escalate", in_channel=thread, reason="Needs a manager")).answer()
+    late = await (await mia.submit_modal(click, {"reason": "Managers should see this"})).answer()
+    assert late.content == world.t("complaints.errors.moved_meanwhile", number=1, tier="managers")
+    stored = await world.bot.get_cog("complaints").store.get(world.guild.id, ticket.id)
+    assert stored.tier == 1
+
+
+async def test_an_automatic_escalation_racing_a_command_moves_the_ticket_one_tier(
+    world, monkeypatch
+):
+    await world.set_config(THREE_TIERS)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    cog = world.bot.get_cog("complaints")
+    save = cog.store.save
+    raced = []
+
+    async def deadline_wins(old, new):
+        # The breach timer saves its escalation between the command's read and its write.
+        if not raced:
+            raced.append(True)
+            assert await save(old, tk.escalate(old, datetime.now(UTC), top_tier=2))
+        return await save(old, new)
+
+    monkeypatch.setattr(cog.store, "save", deadline_wins)
+    r = await world.moderator.slash("ticket escalate", in_channel=thread, reason="Needs a manager")
+    refused = await r.answer()
+    assert refused.content == world.t(
+        "complaints.errors.moved_meanwhile", number=1, tier="managers"
+    )
+    assert (await cog.store.get(world.guild.id, ticket.id)).tier == 1
