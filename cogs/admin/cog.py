@@ -31,6 +31,9 @@ MAX_LISTED = 25
 # Room left for the errors in a 2000-character message, after the header line.
 MAX_ERRORS_CHARS = 1500
 MANAGER_PERMS = discord.Permissions(manage_guild=True)
+# A value echoed back by /config set (and in the mod log) is cut here: a list of long greetings
+# is valid, but whole it would pass Discord's 2000 characters and the answer would be lost.
+MAX_SHOWN_VALUE = 200
 
 
 class AdminCog(commands.Cog, name="admin"):
@@ -245,9 +248,10 @@ class AdminCog(commands.Cog, name="admin"):
                 ephemeral=True,
             )
             return
+        shown = value if len(value) <= MAX_SHOWN_VALUE else value[:MAX_SHOWN_VALUE] + "…"
         await interaction.response.send_message(
             self.t(
-                interaction, "admin.set_done", setting=key, value=value, version=version.version
+                interaction, "admin.set_done", setting=key, value=shown, version=version.version
             ),
             ephemeral=True,
         )
@@ -256,7 +260,7 @@ class AdminCog(commands.Cog, name="admin"):
             "admin.modlog_set",
             user=interaction.user.mention,
             setting=key,
-            value=value,
+            value=shown,
             version=version.version,
         )
 

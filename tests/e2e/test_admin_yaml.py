@@ -1,4 +1,4 @@
-"""Admin e2e: YAML that would freeze the bot (nested aliases) is refused before validation."""
+"""Admin e2e: odd YAML from managers: nested aliases (refused), values too long to echo back."""
 
 from __future__ import annotations
 
@@ -34,3 +34,16 @@ async def test_set_with_aliases_is_refused_and_changes_nothing(world):
     assert reply.ephemeral
     assert reply.content == world.t("admin.yaml_aliases", locale="fr")
     assert world.bot.configs.get(world.guild.id).version == 1
+
+
+async def test_set_with_a_long_value_applies_answers_and_is_audited(world):
+    # Two long greetings are valid, but echoing them whole would pass Discord's 2000 characters.
+    greeting = "Welcome {member}! " + "Read the rules, say hello, enjoy. " * 40
+    value = f'["{greeting}", "{greeting}"]'
+    reply = await _reply(world.manager, "config set", key="welcome.greetings", value=value)
+    assert reply.content.startswith("`welcome.greetings` is now `[")
+    assert len(reply.content) <= 2000
+    assert world.bot.configs.get(world.guild.id).get("welcome.greetings") == [greeting] * 2
+    await world.sb.wait_for_message(
+        "modlog", timeout=5, where=lambda m: "`welcome.greetings`" in m["content"]
+    )
