@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import mean
 
-from .periods import Period
+from .periods import Period, parse_month
 
 FUNNEL_STEPS = ("joined", "accepted_rules", "first_message", "active_7d")
 
@@ -120,8 +120,10 @@ def activity_by_weekday_hour(data: PeriodData) -> list[list[int]]:
 
 def _figures(data: PeriodData) -> dict[str, float | None]:
     span = len(data.period.days())
-    # A calendar month counts as a whole; longer periods take their last 30 days.
-    mau = distinct_active(data, span if span <= 31 else 30)
+    # A calendar month counts as a whole (in a zone off UTC a 31-day month touches 32 UTC
+    # days); longer periods take their last 30 days.
+    whole = span <= 31 or parse_month(data.period.label) is not None
+    mau = distinct_active(data, span if whole else 30)
     dau = average_daily_active(data)
     deadlines = data.ticket_deadlines
     return {

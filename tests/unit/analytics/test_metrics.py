@@ -120,3 +120,28 @@ def test_top_channels_and_heatmap():
     grid = activity_by_weekday_hour(data)
     assert grid[START.weekday()][5] == 7
     assert sum(map(sum, grid)) == 7
+
+
+def test_a_month_counts_whole_in_any_timezone():
+    """A 31-day month in a zone off UTC touches 32 UTC days: the MAU used to keep only the
+    last 30 of them, dropping whoever was active only on the month's first day."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from cogs.analytics.periods import month_period
+
+    for zone, first_day in (
+        ("America/New_York", date(2026, 3, 1)),
+        ("Europe/Paris", date(2026, 3, 1)),
+    ):
+        march = month_period(2026, 3, ZoneInfo(zone))
+        assert len(march.days()) == 32
+        data = PeriodData(
+            march, 10, active_by_day={first_day: frozenset({1}), date(2026, 3, 20): frozenset({2})}
+        )
+        figures = {f.key: f.value for f in overview(data, None)}
+        assert figures["mau"] == 2.0, zone
+    # Longer periods still count their last 30 days.
+    long = Period(START, START + timedelta(days=90), "90d")
+    data = PeriodData(long, 10, active_by_day={START.date(): frozenset({1})})
+    assert {f.key: f.value for f in overview(data, None)}["mau"] == 0.0
