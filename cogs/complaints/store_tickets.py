@@ -145,10 +145,12 @@ class TicketStore(Store):
         """(open tickets of the member, when they last opened one) for limits and cooldown.
 
         Complaints and the disputes the member asked for both count: a mediation request is a
-        ticket too, so it cannot be a way around the cooldown or the limit.
+        ticket too, so it cannot be a way around the cooldown or the limit. The cooldown runs
+        from a ticket the member opened themselves, not one staff opened for them.
         """
         row = await self.db.fetchone(
-            "SELECT SUM(CASE WHEN status != ? THEN 1 ELSE 0 END), MAX(opened_at)"
+            "SELECT SUM(CASE WHEN status != ? THEN 1 ELSE 0 END),"
+            " MAX(CASE WHEN opened_by = member_id THEN opened_at END)"
             " FROM complaints_tickets WHERE guild_id = ? AND member_id = ?",
             (str(Status.CLOSED), guild_id, member_id),
         )

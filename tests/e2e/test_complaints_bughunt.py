@@ -111,3 +111,15 @@ async def test_an_automatic_escalation_racing_a_command_moves_the_ticket_one_tie
         "complaints.errors.moved_meanwhile", number=1, tier="managers"
     )
     assert (await cog.store.get(world.guild.id, ticket.id)).tier == 1
+
+
+async def test_a_ticket_staff_opened_for_a_member_does_not_start_her_cooldown(world):
+    await world.set_config(CONFIG + "  cooldown: 1h\n  max_open: 5\n")
+    alice, mo = world.member("alice"), world.moderator
+    r = await mo.slash("tickets open", member=alice)
+    await r.response()
+    fields = {"subject": "Reported by DM", "category": "general", "description": "Seen"}
+    await (await mo.submit_modal(r, fields)).followups(1)
+    # Alice has not opened a ticket herself: her own complaint goes through.
+    ticket, _ = await opened_ticket(world, alice, subject="My own")
+    assert (ticket.number, ticket.opened_by) == (2, alice.id)
