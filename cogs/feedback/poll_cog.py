@@ -18,7 +18,7 @@ from bot.errors import UserError
 from . import polls as rules
 from . import render
 from .models import Poll
-from .service import FeedbackPart, now, user_error_from
+from .service import FeedbackPart, FeedbackService, now, user_error_from
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,11 @@ TIMER_KIND = "feedback_poll_close"
 
 class PollsCog(FeedbackPart, name="feedback_polls"):
     """Quick polls with buttons; results are posted when the poll closes."""
+
+    def __init__(self, bot: Any, service: FeedbackService) -> None:
+        super().__init__(bot, service)
+        # polls whose results Discord refused for permissions, already reported in this run
+        self._refusal_told: set[int] = set()
 
     async def cog_load(self) -> None:
         self.bot.timers.handler(TIMER_KIND, self.on_close_timer)
@@ -188,6 +193,15 @@ class PollsCog(FeedbackPart, name="feedback_polls"):
         except discord.HTTPException as error:
             log.warning("results of poll %s not posted: %s", poll.id, error)
             await self.store.reopen_poll(guild.id, poll.id)
+            if isinstance(error, discord.Forbidden) and poll.id not in self._refusal_told:
+                # only staff can fix a channel's permissions: tell them once, keep retrying
+                self._refusal_told.add(poll.id)
+                await self.bot.modlog.write(
+                    guild,
+                    "feedback.modlog.poll_forbidden",
+                    id=poll.id,
+                    channel=f"<#{poll.channel_id}>",
+                )
             raise  # the timer keeps its row and retries later
         if original is not None:
             try:

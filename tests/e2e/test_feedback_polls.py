@@ -168,3 +168,22 @@ async def test_poll_in_a_deleted_channel_closes_with_a_mod_log_line(world):
     assert line
     poll = await world.bot.get_cog("feedback").store.get_poll(world.guild.id, 1)
     assert poll.closed_at is not None
+
+
+def _general(world) -> int:
+    return world.guild.channel("general").id
+
+
+async def test_results_refused_by_channel_permissions_are_reported_and_retried(world):
+    await _poll(world, question="Pizza or tacos?", options="Pizza; Tacos", duration="1h")
+    # the bot lost Send Messages in the poll's channel: Discord answers 403 Missing Permissions
+    world.sb.faults.error("POST /channels/{channel_id}/messages", status=403, code=50013, times=1)
+    await _close_now(world, 1)
+    told = world.t("feedback.modlog.poll_forbidden", id=1, channel=f"<#{_general(world)}>")
+    line = await world.sb.wait_for_message(
+        world.guild.channel("modlog"), where=lambda m: m["content"] == told
+    )
+    assert line
+    # still open for the timer's next try, once staff fix the permission
+    poll = await world.bot.get_cog("feedback").store.get_poll(world.guild.id, 1)
+    assert poll.closed_at is None
