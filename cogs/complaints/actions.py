@@ -237,6 +237,11 @@ async def reopen(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket
     place = await places.fetch_place(guild, ticket) if not ticket.is_open else None
     if not ticket.is_open and place is None:
         raise UserError("complaints.errors.place_missing")
+    if not ticket.is_open and actor.id == ticket.member_id:
+        # Reopening is opening again: the member's limit of tickets open at once holds.
+        load, _ = await desk.store.member_load(guild.id, actor.id)
+        if load >= config.max_open:
+            raise UserError("complaints.errors.too_many", max=config.max_open)
     moment = now()
     _, new = await desk.transition(
         guild.id, ticket_id, lambda t: tk.reopen(t, moment, config.reopen_window)

@@ -123,3 +123,18 @@ async def test_a_ticket_staff_opened_for_a_member_does_not_start_her_cooldown(wo
     # Alice has not opened a ticket herself: her own complaint goes through.
     ticket, _ = await opened_ticket(world, alice, subject="My own")
     assert (ticket.number, ticket.opened_by) == (2, alice.id)
+
+
+async def test_reopening_cannot_take_a_member_past_the_open_limit(world):
+    await world.set_config(CONFIG + "  cooldown: null\n  max_open: 1\n")
+    alice, mo = world.member("alice"), world.moderator
+    first, thread = await opened_ticket(world, alice)
+    await (await mo.slash("ticket close", in_channel=thread, resolution="Done")).followups(1)
+    await opened_ticket(world, alice, subject="Another thing")
+    refused = await (await alice.slash("ticket reopen", number=first.number)).answer()
+    assert refused.content == world.t("complaints.errors.too_many", max=1)
+    cog = world.bot.get_cog("complaints")
+    assert not (await cog.store.get(world.guild.id, first.id)).is_open
+    # Staff may still reopen it for her, as they may open tickets for her.
+    back = await (await mo.slash("ticket reopen", number=first.number)).answer()
+    assert back.content == world.t("complaints.done.reopened", number=first.number)
