@@ -50,6 +50,15 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def _day_axis(ax: plt.Axes, days: Sequence[date]) -> None:
+    """One day alone would be labelled in hours around it: label that day, a day each side."""
+    if len(days) == 1:
+        middle = float(mdates.date2num(days[0]))
+        ax.set_xlim(middle - 1, middle + 1)
+        ax.set_xticks([middle])
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+
+
 def growth_chart(
     title: str,
     days: Sequence[date],
@@ -64,12 +73,15 @@ def growth_chart(
     _style(ax)
     _style(flows)
     ax.set_title(title, color=INK, fontsize=13, loc="left", pad=12)
-    ax.plot(days, members, color=BLUE, linewidth=2.2, label=labels[0])
+    # A line through a single point draws nothing (the month so far, on the 1st): mark it.
+    marker = "o" if len(days) == 1 else None
+    ax.plot(days, members, color=BLUE, linewidth=2.2, marker=marker, label=labels[0])
     ax.legend(loc="upper left", fontsize=9, facecolor=CARD, labelcolor=INK)
     flows.bar(days, joins, color=GREEN, label=labels[1], width=0.8)
     flows.bar(days, [-n for n in leaves], color=RED, label=labels[2], width=0.8)
     flows.axhline(0, color=INK, linewidth=0.6)
     flows.legend(loc="upper left", fontsize=8, facecolor=CARD, labelcolor=INK, ncols=2)
+    _day_axis(flows, days)
     fig.autofmt_xdate()
     return _png(fig)
 
@@ -107,6 +119,7 @@ def series_chart(title: str, days: Sequence[date], values: Sequence[float], labe
     # converter would compute, and tell the axis to label them as dates.
     ax.bar(mdates.date2num(days), values, color=ORANGE, label=label, width=0.8)
     ax.xaxis_date()
+    _day_axis(ax, days)
     ax.legend(loc="upper left", fontsize=9, facecolor=CARD, labelcolor=INK)
     fig.autofmt_xdate()
     return _png(fig)

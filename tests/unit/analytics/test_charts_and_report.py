@@ -50,3 +50,34 @@ def test_report_escapes_and_embeds_charts():
     assert "+20.0%" in html
     assert 'src="data:image/png;base64,' in html
     assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
+
+
+def _pixels_of(png: bytes, colour: str, columns: slice, rows: slice) -> int:
+    """How many pixels of ``colour`` (±16 per channel) a region of the image has."""
+    import io
+
+    import matplotlib.image
+
+    image = matplotlib.image.imread(io.BytesIO(png))[rows, columns, :3] * 255
+    target = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    close = (abs(image - target) <= 16).all(axis=-1)
+    return int(close.sum())
+
+
+def test_a_growth_chart_of_one_day_shows_its_point():
+    """The month so far on the 1st has one day: a line through one point draws nothing, so
+    the members curve used to be an empty frame (and the axis counted hours)."""
+    png = charts.growth_chart(
+        "Growth", [date(2026, 3, 1)], [42], [3], [1], ("Members", "Joins", "Leaves")
+    )
+    # Right of the legend, in the upper (members) panel: only the curve is blue there.
+    assert _pixels_of(png, charts.BLUE, slice(250, 800), slice(40, 270)) > 20
+    several = charts.growth_chart(
+        "Growth",
+        [date(2026, 3, 1) + timedelta(days=i) for i in range(5)],
+        [40, 41, 41, 43, 42],
+        [1, 1, 0, 2, 0],
+        [0, 0, 0, 0, 1],
+        ("Members", "Joins", "Leaves"),
+    )
+    assert _pixels_of(several, charts.BLUE, slice(250, 800), slice(40, 270)) > 20
