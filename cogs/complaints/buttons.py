@@ -9,6 +9,7 @@ import discord
 from bot.user_error import UserError
 
 from . import actions
+from .forms import STATEMENT_MAX
 from .tickets import Kind
 from .views import Field, FormModal
 
@@ -119,7 +120,7 @@ class ButtonHandlers:
         ticket = await self.desk.get(member.guild.id, ticket_id)
         if member.id not in ticket.parties():
             raise UserError("complaints.errors.not_party")
-        fields = [self._field(interaction, "statement", long=True, max_length=2000)]
+        fields = [self._field(interaction, "statement", long=True, max_length=STATEMENT_MAX)]
 
         async def submit(inter: discord.Interaction, values: dict[str, str]) -> None:
             await self._ack(inter)

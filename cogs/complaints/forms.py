@@ -14,6 +14,10 @@ from .desk import Desk
 from .tickets import Ticket
 from .views import Field, FormModal
 
+# A statement is posted in the ticket after a "view of" line: this leaves room for that line
+# under Discord's 2000 characters, so the other party reads it whole.
+STATEMENT_MAX = 1900
+
 
 async def _tell_where(desk: Desk, interaction: discord.Interaction, ticket: Ticket) -> None:
     text = desk.t(
@@ -32,7 +36,7 @@ def _fields(desk: Desk, interaction: discord.Interaction, *, dispute: bool) -> l
     fields = [Field("subject", desk.t(interaction, "complaints.form.subject"), max_length=100)]
     if dispute:
         label = desk.t(interaction, "complaints.form.statement")
-        fields.append(Field("statement", label, long=True, max_length=2000))
+        fields.append(Field("statement", label, long=True, max_length=STATEMENT_MAX))
         return fields
     locale = desk.bot.i18n.locale_for(interaction)
     options = tuple((c.key, c.label(locale)) for c in config.categories)

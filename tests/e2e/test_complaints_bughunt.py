@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cogs.complaints import tickets as tk
+from cogs.complaints.forms import STATEMENT_MAX
 from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 
@@ -138,3 +139,26 @@ async def test_reopening_cannot_take_a_member_past_the_open_limit(world):
     # Staff may still reopen it for her, as they may open tickets for her.
     back = await (await mo.slash("ticket reopen", number=first.number)).answer()
     assert back.content == world.t("complaints.done.reopened", number=first.number)
+
+
+async def test_a_long_statement_is_shown_whole_in_the_mediation(world):
+    await world.set_config(CONFIG)
+    bob, carol = world.member("bob"), world.member("carol")
+    r = await bob.slash("dispute", member=carol)
+    await r.response()
+    # The form stops a statement that would not fit in one message with its "view of" line.
+    with pytest.raises(ValueError, match="at most"):
+        await bob.submit_modal(r, {"subject": "Art", "statement": "b" * 2000})
+    done = await bob.submit_modal(r, {"subject": "Art", "statement": "b" * STATEMENT_MAX})
+    await done.followups(1)
+    cog = world.bot.get_cog("complaints")
+    [ticket] = await cog.store.open_tickets(world.guild.id)
+    thread = world.guild.channels[ticket.channel_id]
+    click = await carol.click(world.sb.messages(thread)[0], world.t("complaints.button.state"))
+    await click.response()
+    with pytest.raises(ValueError, match="at most"):
+        await carol.submit_modal(click, {"statement": "c" * 2000})
+    await (await carol.submit_modal(click, {"statement": "c" * STATEMENT_MAX})).answer()
+    said = [m["content"] for m in world.sb.messages(thread)]
+    assert any(text.endswith("b" * STATEMENT_MAX) for text in said)
+    assert any(text.endswith("c" * STATEMENT_MAX) for text in said)
