@@ -92,6 +92,17 @@ class ComplaintsStore(TicketStore):
                         raise _Lost
                 if new is not None and not await self.save(old, new):
                     raise _Lost
+                if (
+                    new is None
+                    and await self.db.fetchval(
+                        "SELECT version FROM complaints_tickets WHERE guild_id = ? AND id = ?",
+                        (old.guild_id, old.id),
+                    )
+                    != old.version
+                ):
+                    # Claimed, closed or moved since it was read: a reminder planned on the
+                    # old state would ping the wrong people (or a closed ticket).
+                    raise _Lost
         except _Lost:
             return False
         return True

@@ -187,3 +187,16 @@ async def test_openings_at_once_never_pass_the_cooldown(store: ComplaintsStore) 
     assert len(await store.open_tickets(G)) == 1
     # Staff openings for a member are not held to the limits.
     assert (await store.create(ticket(), "")).number == 2
+
+
+async def test_a_reminder_on_a_ticket_changed_meanwhile_is_not_taken(
+    store: ComplaintsStore,
+) -> None:
+    base = await store.create(ticket())
+    # Claimed (or closed) between the timer's read and its write: the reminder it planned
+    # would ping the tier about a ticket someone holds, so nothing is written.
+    claimed = tk.claim(base, 20)
+    assert await store.save(base, claimed)
+    assert not await store.apply_deadline(base, None, ("remind_first",), T0)
+    assert await store.marks(G, base.id, base.epoch) == frozenset()
+    assert await store.apply_deadline(claimed, None, ("remind_first",), T0)
