@@ -96,6 +96,7 @@ def parse_trivia(text: str, filename: str = "<list>", name: str | None = None) -
             [TriviaIssue(filename, line_of(root), "a trivia list must be a 'key: value' mapping")]
         )
     reader = YamlReader(filename)
+    reader.merged(root)
     if _is_vigie(root):
         result = _parse_vigie(reader, root, list_name)
     else:
@@ -209,7 +210,7 @@ def _parse_vigie_question(
 ) -> Question | None:
     fields: dict[str, Node] = {}
     before = len(reader.issues)
-    for key_node, value_node in node.value:
+    for key_node, value_node in reader.merged(node).value:
         key = key_node.value if isinstance(key_node, ScalarNode) else None
         if key not in QUESTION_KEYS:
             reader.error(

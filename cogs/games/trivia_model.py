@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -134,6 +134,18 @@ class YamlReader:
             issue = TriviaIssue(self.file, line_of(node), f"cannot read the value tagged {tag}")
             raise TriviaFormatError([*self.issues, issue]) from None
 
+    def merged(self, node: MappingNode) -> MappingNode:
+        """``node`` with its ``<<: *anchor`` merge keys resolved, as PyYAML's loader does (and
+        Red, which loads lists with it): the keys written in ``node`` win over merged ones."""
+        try:
+            self._constructor.flatten_mapping(node)
+        except ConstructorError as exc:
+            mark = exc.problem_mark
+            line = mark.line + 1 if mark is not None else line_of(node)
+            issue = TriviaIssue(self.file, line, "'<<' must merge a mapping or a list of mappings")
+            raise TriviaFormatError([*self.issues, issue]) from None
+        return node
+
     def text(self, node: Node, what: str, max_length: int) -> str | None:
         if not isinstance(node, ScalarNode):
             self.error(node, f"{what} must be a text value")
@@ -200,7 +212,7 @@ class YamlReader:
             self.error(node, f"{parent} must be a 'key: value' mapping")
             return TriviaConfig()
         values: dict[str, Any] = {}
-        for key_node, value_node in node.value:
+        for key_node, value_node in self.merged(node).value:
             key = self.scalar(key_node) if isinstance(key_node, ScalarNode) else None
             if key not in _CONFIG_KEYS:
                 self.error(

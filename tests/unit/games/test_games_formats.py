@@ -281,3 +281,36 @@ def test_a_value_yaml_cannot_build_keeps_the_issues_found_before():
         (1, "an answer of question 'Q1?' is empty"),
         (2, "cannot read the value tagged !foo"),
     ]
+
+
+def test_merge_keys_share_fields_between_questions():
+    """``<<: *anchor`` is how YAML shares fields (PyYAML and Red load it): a Vigie list using it
+    used to be refused with "unknown key '<<' in a question"."""
+    loaded = parse_trivia(
+        "config:\n"
+        "  <<: {delay: 10}\n"
+        "  max_score: 3\n"
+        "questions:\n"
+        "  - &geo\n"
+        "    question: Capital of France?\n"
+        "    answers: [Paris]\n"
+        "    category: geography\n"
+        "    difficulty: easy\n"
+        "  - <<: *geo\n"
+        "    question: Capital of Italy?\n"
+        "    answers: [Rome]\n",
+        "list.yaml",
+    )
+    assert [(q.text, q.answers, q.category, q.difficulty) for q in loaded.questions] == [
+        ("Capital of France?", ("Paris",), "geography", "easy"),
+        ("Capital of Italy?", ("Rome",), "geography", "easy"),
+    ]
+    assert (loaded.config.delay, loaded.config.max_score) == (10.0, 3)
+
+
+def test_a_merge_of_something_else_than_a_mapping_is_an_error_with_its_line():
+    text = "questions:\n  - question: A?\n    answers: [x]\n    <<: [1, 2]\n"
+    assert errors_of(text) == [(4, "'<<' must merge a mapping or a list of mappings")]
+    # A question merging itself is harmless: PyYAML drops the '<<' before following it.
+    recursive = "questions:\n  - &q\n    question: A?\n    answers: [x]\n    <<: *q\n"
+    assert [q.text for q in parse_trivia(recursive).questions] == ["A?"]
