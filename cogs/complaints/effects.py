@@ -127,13 +127,13 @@ async def announce_deadline(
     place = await places.fetch_place(guild, after)
     due = dl.deadlines_for(before, config)
     role = places.tier_role(guild, config, before.tier)
+    # A claimant who left the server would never read the reminder: the tier gets it.
+    holder = (
+        before.claimant_id if before.claimant_id and guild.get_member(before.claimant_id) else None
+    )
     for clock in plan.reminders:
         deadline = due.first_response if clock == dl.FIRST else due.resolution
-        who = (
-            f"<@{before.claimant_id}>"
-            if before.claimant_id
-            else role_mention(role, tier_name(config, before.tier))
-        )
+        who = f"<@{holder}>" if holder else role_mention(role, tier_name(config, before.tier))
         text = desk.t(
             guild,
             f"complaints.deadline.remind_{clock}",
@@ -141,9 +141,7 @@ async def announce_deadline(
             number=before.number,
             due=stamp(deadline) if deadline else "?",
         )
-        await say(
-            place, text, roles=[] if before.claimant_id else [role], users=[before.claimant_id]
-        )
+        await say(place, text, roles=[] if holder else [role], users=[holder])
         await desk.record(after, "reminder", None, clock=desk.t(guild, f"complaints.clock.{clock}"))
     if not plan.breaches:
         return

@@ -9,6 +9,7 @@ import pytest
 
 from cogs.complaints import tickets as tk
 from cogs.complaints.forms import STATEMENT_MAX
+from tests.e2e.test_complaints_deadlines import pass_time
 from tests.e2e.test_complaints_open import CONFIG, opened_ticket
 
 
@@ -162,3 +163,20 @@ async def test_a_long_statement_is_shown_whole_in_the_mediation(world):
     said = [m["content"] for m in world.sb.messages(thread)]
     assert any(text.endswith("b" * STATEMENT_MAX) for text in said)
     assert any(text.endswith("c" * STATEMENT_MAX) for text in said)
+
+
+async def test_a_reminder_for_a_claimant_who_left_goes_to_the_tier(world):
+    await world.set_config(
+        CONFIG + "  deadlines:\n    high: {first_response: 1h, resolution: 1d}\n"
+    )
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    mo = world.moderator
+    await (await mo.slash("ticket claim", in_channel=thread)).answer()
+    await mo.leave()
+    await pass_time(world, ticket.id, 31 * 60)
+    reminder = await world.sb.wait_for_message(
+        thread, where=lambda d: d["content"].startswith("⏰")
+    )
+    # Nobody would read a ping to someone gone: the tier is reminded instead.
+    assert f"<@&{world.guild.role('Moderator').id}>" in reminder["content"]
+    assert f"<@{mo.id}>" not in reminder["content"]
