@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -16,7 +18,7 @@ from . import render
 from . import suggestions as rules
 from .models import Suggestion
 from .schema import STATUSES
-from .service import FeedbackPart, now, status_name, user_error_from
+from .service import FeedbackPart, FeedbackService, now, status_name, user_error_from
 from .surveys import clip
 from .views import SuggestionVoteButton
 
@@ -34,6 +36,15 @@ class SuggestionsCog(FeedbackPart, name="feedback_suggestions"):
         description="List suggestions, or set their status (moderators).",
         guild_only=True,
     )
+
+    def __init__(self, bot: Any, service: FeedbackService) -> None:
+        super().__init__(bot, service)
+        # (guild, suggestion) -> lock; one small lock per suggestion voted on since start
+        self._locks: dict[tuple[int, int], asyncio.Lock] = {}
+
+    def _lock(self, guild_id: int, suggestion_id: int) -> asyncio.Lock:
+        """The lock that orders the updates of one suggestion's message."""
+        return self._locks.setdefault((guild_id, suggestion_id), asyncio.Lock())
 
     def _message(
         self, t: Callable[..., str], s: Suggestion
@@ -131,13 +142,20 @@ class SuggestionsCog(FeedbackPart, name="feedback_suggestions"):
             raise UserError("feedback.suggest.unknown", id=suggestion_id)
         if suggestion.status not in VOTABLE:
             raise UserError("feedback.suggest.closed")
-        vote = await self.store.vote_suggestion(
-            interaction.guild_id, suggestion_id, interaction.user.id, value, now()
-        )
-        suggestion = await self.store.get_suggestion(interaction.guild_id, suggestion_id)
-        assert suggestion is not None
-        embed, view = self._message(self.bot.i18n.bound(interaction.guild_id), suggestion)
-        await interaction.response.edit_message(embed=embed, view=view)
+        # Votes of one suggestion update its message one after the other, so the last update
+        # shows every vote (two answers racing to Discord could land in either order).
+        await interaction.response.defer()
+        async with self._lock(interaction.guild_id, suggestion_id):
+            current = await self.store.get_suggestion(interaction.guild_id, suggestion_id)
+            if current is None or current.status not in VOTABLE:
+                raise UserError("feedback.suggest.closed")  # closed while this click waited
+            vote = await self.store.vote_suggestion(
+                interaction.guild_id, suggestion_id, interaction.user.id, value, now()
+            )
+            suggestion = await self.store.get_suggestion(interaction.guild_id, suggestion_id)
+            assert suggestion is not None
+            embed, view = self._message(self.bot.i18n.bound(interaction.guild_id), suggestion)
+            await interaction.edit_original_response(embed=embed, view=view)
         key = {1: "feedback.suggest.voted_for", -1: "feedback.suggest.voted_against"}.get(
             vote or 0, "feedback.suggest.vote_withdrawn"
         )
@@ -181,22 +199,23 @@ class SuggestionsCog(FeedbackPart, name="feedback_suggestions"):
         # Editing the post and the author's DM are REST calls that may be slow or rate
         # limited: answer within Discord's 3 seconds, then tell staff how it went.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if not await self.store.set_status(
-            guild.id, suggestion, status, cleaned, interaction.user.id, now(), current.status
-        ):
-            meanwhile = await self.store.get_suggestion(guild.id, suggestion)
-            if meanwhile is None:
-                raise UserError("feedback.suggest.unknown", id=suggestion)
-            if meanwhile.status == status:
+        # one at a time with the votes: a vote's update never lands after the new status
+        async with self._lock(guild.id, suggestion):
+            changed = await self.store.set_status(
+                guild.id, suggestion, status, cleaned, interaction.user.id, now(), current.status
+            )
+            updated = await self.store.get_suggestion(guild.id, suggestion)
+            edited = changed and updated is not None and await self._refresh(guild, updated)
+        if updated is None:
+            raise UserError("feedback.suggest.unknown", id=suggestion)
+        if not changed:
+            if updated.status == status:
                 raise UserError("feedback.suggest.same_status")
             raise UserError(
                 "feedback.suggest.changed_meanwhile",
-                status=status_name(self.bot.i18n.bound(interaction), meanwhile.status),
+                status=status_name(self.bot.i18n.bound(interaction), updated.status),
             )
-        updated = await self.store.get_suggestion(guild.id, suggestion)
-        assert updated is not None
         tg, ti = self.bot.i18n.bound(guild), self.bot.i18n.bound(interaction)
-        edited = await self._refresh(guild, updated)
         told = await self._tell_author(guild, updated)
         lines = [ti("feedback.suggest.status_set", id=suggestion, status=status_name(tg, status))]
         if not edited:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from cogs.feedback.suggestions import STATUS_COLOURS
@@ -191,3 +192,35 @@ async def test_two_moderators_setting_the_same_status_at_once_tell_the_author_on
     )
     assert said == sorted([set_text, world.t("feedback.suggest.same_status")])
     assert len(world.sb.dms(alice.user)) == 1
+
+
+async def test_two_votes_at_once_leave_the_right_counts_on_the_message(world, monkeypatch):
+    await world.set_config(CONFIG)
+    await _suggest(world, world.member("alice"), "A weekly quiz")
+    message = _suggestion_message(world)
+    label = world.t("feedback.suggest.vote_for")
+    store = world.bot.get_cog("feedback").store
+    voted = asyncio.Event()
+    record_vote = store.vote_suggestion
+
+    async def vote_and_signal(*args, **kwargs):
+        result = await record_vote(*args, **kwargs)
+        voted.set()
+        return result
+
+    monkeypatch.setattr(store, "vote_suggestion", vote_and_signal)
+    # Bob's answer to Discord is slow and so is the next message update: Carol votes meanwhile.
+    # Whatever order the updates land in, the message must end with both votes.
+    world.sb.faults.slow(
+        "POST /interactions/{interaction_id}/{interaction_token}/callback", seconds=0.5, times=1
+    )
+    world.sb.faults.slow(
+        "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original", seconds=0.5, times=1
+    )
+    first = await world.member("bob").click(message, label)
+    await asyncio.wait_for(voted.wait(), timeout=5)
+    second = await world.member("carol").click(message, label)
+    for click in (first, second):
+        await click.followups(1)
+    counts = _fields(_suggestion_message(world))[world.t("feedback.suggest.votes")]
+    assert counts == world.t("feedback.suggest.counts", up=2, down=0)
