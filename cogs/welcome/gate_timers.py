@@ -57,6 +57,8 @@ class GateTimers:
         guild, member = self._member(timer)
         if guild is None or member is None or not self.cog.enabled(guild.id):
             return
+        if not self.cog.config(guild.id).rules_enabled:
+            return  # the gate was turned off after this member joined
         record = await self.store.current(guild.id, member.id)
         if record is None:
             return
@@ -94,6 +96,11 @@ class GateTimers:
     async def remove_due(self, timer: Timer) -> None:
         guild, member = self._member(timer)
         if guild is None or not self.cog.enabled(guild.id):
+            return
+        current = self.cog.config(guild.id)
+        if not current.rules_enabled or current.remove_after is None:
+            # The timer was armed at the join: a manager who turned the gate or its removal
+            # off since then expects nobody to be removed for it.
             return
         user_id = int(timer.payload.get("user_id", 0))
         record = await self.store.current(guild.id, user_id)

@@ -307,3 +307,30 @@ async def test_accept_after_the_member_role_was_deleted_tells_member_and_moderat
     assert reply.ephemeral and reply.content == w.t("welcome.roles_failed")
     line = w.t("welcome.log.role_missing", role="Member", setting="welcome.rules.accepted_roles.0")
     await w.sb.wait_for_message("modlog", timeout=5, where=lambda m: line in m["content"])
+
+
+async def test_no_removal_once_the_gate_or_its_removal_is_turned_off(wworld: Any) -> None:
+    w = await start(wworld, config(remind="null", remove="2s"))
+    kicks = lambda r: r.status < 300  # noqa: E731
+    for name, later in (("pia", config(remind="null", remove="null")), ("quinn", config(False))):
+        await w.set_config(config(remind="null", remove="2s"))
+        actor = await w.sb.join(name, guild=w.guild)
+        await greeting_for(w, actor)
+        # The manager turns removal (or the whole gate) off before the delay is over.
+        await w.set_config(later)
+        await w.bot.wait_for(
+            "welcome_gate_remove_timer",
+            check=lambda timer, a=actor: timer.payload["user_id"] == a.id,
+            timeout=10,
+        )
+        assert actor.id in w.guild.members
+        assert not [r for r in w.sb.requests if r.method == "DELETE" and kicks(r)]
+    # Nor a reminder to accept rules that are no longer asked for.
+    await w.set_config(config(remind="1s", remove="1h"))
+    rafa = await w.sb.join("rafa", guild=w.guild)
+    await greeting_for(w, rafa)
+    await w.set_config(config(False))
+    await w.bot.wait_for(
+        "welcome_gate_remind_timer", check=lambda t: t.payload["user_id"] == rafa.id, timeout=10
+    )
+    assert not w.sb.dms(rafa)
