@@ -107,10 +107,20 @@ async def create_place(
             auto_archive_duration=10080,
             reason=reason,
         )
-        for member in members:
-            await thread.add_user(member)
-        if role is not None:
-            await add_role_members(thread, role)
+        try:
+            for member in members:
+                await thread.add_user(member)
+            if role is not None:
+                await add_role_members(thread, role)
+        except Exception:
+            # The ticket is dropped: its thread must not stay behind, empty, for staff to find.
+            try:
+                await thread.delete(reason=reason)
+            except discord.HTTPException as exc:
+                log.warning(
+                    "guild %s: could not delete unused thread %s: %s", guild.id, thread.id, exc
+                )
+            raise
         return thread
     except discord.Forbidden as exc:
         log.warning("guild %s: cannot create the ticket place: %s", guild.id, exc)

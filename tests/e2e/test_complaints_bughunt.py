@@ -10,7 +10,7 @@ import pytest
 from cogs.complaints import tickets as tk
 from cogs.complaints.forms import STATEMENT_MAX
 from tests.e2e.test_complaints_deadlines import pass_time
-from tests.e2e.test_complaints_open import CONFIG, opened_ticket
+from tests.e2e.test_complaints_open import CONFIG, open_complaint, opened_ticket
 
 
 async def test_a_ticket_whose_thread_was_deleted_is_not_reopened_into_nowhere(world):
@@ -180,3 +180,14 @@ async def test_a_reminder_for_a_claimant_who_left_goes_to_the_tier(world):
     # Nobody would read a ping to someone gone: the tier is reminded instead.
     assert f"<@&{world.guild.role('Moderator').id}>" in reminder["content"]
     assert f"<@{mo.id}>" not in reminder["content"]
+
+
+async def test_a_ticket_that_cannot_be_set_up_leaves_no_empty_thread_behind(world):
+    await world.set_config(CONFIG)
+    world.sb.faults.error(
+        "PUT /channels/{channel_id}/thread-members/{user_id}", status=403, code=50013, times=1
+    )
+    _, done = await open_complaint(world.member("alice"))
+    [refused] = await done.followups(1)
+    assert refused.content == world.t("complaints.errors.cannot_create_place")
+    assert not [c for c in world.guild.channels.values() if c.name == "ticket-0001"]
