@@ -189,7 +189,10 @@ class Reports:
                 await channel.send(files=more)
         except discord.HTTPException as error:
             log.warning("digest for guild %s not posted: %s", guild.id, error)
-            await self.bot.modlog.write(guild, "feedback.modlog.reports_missing")
+            # the channel exists: name it, rather than ask staff to set one
+            await self.bot.modlog.write(
+                guild, "feedback.modlog.reports_refused", channel=channel.mention
+            )
             return False
         await self.store.record_digest(guild.id, period, stop, message.id, now())
         return True

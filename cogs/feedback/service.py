@@ -23,7 +23,7 @@ import discord
 from discord.ext import commands
 
 from bot.errors import UserError
-from bot.modlog import resolve_channel
+from bot.modlog import PostableChannel, resolve_channel
 
 from .models import KeyedError
 from .schema import SECTION, FeedbackSettings
@@ -81,7 +81,7 @@ class FeedbackService:
     def channel(self, guild: discord.Guild, ref: Any) -> discord.abc.Messageable | None:
         return resolve_channel(guild, ref)
 
-    def reports_channel(self, guild: discord.Guild) -> discord.abc.Messageable | None:
+    def reports_channel(self, guild: discord.Guild) -> PostableChannel | None:
         ref = self.settings(guild.id).reports_channel
         if ref in (None, ""):
             ref = self.bot.configs.get(guild.id).get("channels.reports")

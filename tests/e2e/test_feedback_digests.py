@@ -212,3 +212,18 @@ async def test_export_of_many_surveys_respects_discords_ten_files_per_message(wo
     assert names == sorted(
         ["feedback.csv", "suggestions.csv", *(f"survey-pulse-{m}.csv" for m in range(1, 10))]
     )
+
+
+async def test_a_digest_refused_in_its_channel_names_that_channel_in_the_mod_log(world):
+    # the reports channel is set, but Discord refuses the post (the bot lost its permission)
+    world.sb.faults.error("POST /channels/{channel_id}/messages", status=403, code=50013, times=1)
+    guild = world.bot.get_guild(world.guild.id)
+    posted = await world.bot.get_cog("feedback").reports.post(guild, "week", datetime.now(UTC))
+    assert posted is False
+    told = world.t(
+        "feedback.modlog.reports_refused", channel=f"<#{world.guild.channel('reports').id}>"
+    )
+    line = await world.sb.wait_for_message(
+        world.guild.channel("modlog"), where=lambda m: m["content"] == told
+    )
+    assert line
