@@ -114,6 +114,13 @@ class GateTimers:
                 )
             return
         config = self.cog.config(guild.id)
+        due = record.journey.joined_at + current.remove_after
+        if due > _now():
+            # The delay was lengthened since the join (the reminder states the new deadline).
+            await self.bot.timers.schedule(
+                guild.id, gate.REMOVE_KIND, due, {"user_id": user_id}, key=str(user_id)
+            )
+            return
         locale = self.bot.i18n.locale_for(guild)
         try:
             # Hierarchy and the bot's Kick Members permission, checked before any API call

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -334,3 +335,17 @@ async def test_no_removal_once_the_gate_or_its_removal_is_turned_off(wworld: Any
         "welcome_gate_remind_timer", check=lambda t: t.payload["user_id"] == rafa.id, timeout=10
     )
     assert not w.sb.dms(rafa)
+
+
+async def test_a_lengthened_removal_delay_applies_to_members_already_gated(wworld: Any) -> None:
+    w = await start(wworld, config(remind="null", remove="2s"))
+    sam = await w.sb.join("sam", guild=w.guild)
+    await greeting_for(w, sam)
+    await w.set_config(config(remind="null", remove="1h"))
+    await w.bot.wait_for(
+        "welcome_gate_remove_timer", check=lambda t: t.payload["user_id"] == sam.id, timeout=10
+    )
+    assert sam.id in w.guild.members
+    [again] = await w.bot.timers.pending(w.guild.id, "welcome_gate_remove")
+    record = await w.bot.get_cog("welcome").store.current(w.guild.id, sam.id)
+    assert again.due_at == record.journey.joined_at + timedelta(hours=1)
