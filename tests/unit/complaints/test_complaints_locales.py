@@ -59,3 +59,11 @@ def test_french_is_translated() -> None:
         "complaints.history.message",
         "complaints.stats.satisfaction",
     }
+
+
+@pytest.mark.parametrize("table", [EN, FR], ids=["en", "fr"])
+def test_the_open_limit_reads_right_when_it_is_one(table: dict[str, str]) -> None:
+    # The catalogue has no plural forms: a limit of 1 must not read "1 open tickets".
+    text = table["complaints.errors.too_many"].format(max=1)
+    assert not re.search(r"\b1 (open )?tickets\b", text), text
+    assert "qu'un d'eux" not in text  # French says "que l'un d'eux"
