@@ -224,19 +224,23 @@ class FeedbackCog(FeedbackPart, name="feedback"):
             await interaction.response.send_message(t("feedback.mine.none"), ephemeral=True)
             return
         replies = await self.store.replies_to(interaction.guild_id, [e.id for e in entries])
-        lines = [t("feedback.mine.header")]
+        text = t("feedback.mine.header")
         view = discord.ui.View(timeout=900)
         for entry in entries:
             flag = " 🕶️" if entry.anonymous else ""
-            lines.append(
+            lines = [
                 f"**#{entry.id}**{flag} · {category_name(t, entry.category)} · "
                 f"{render.stars(entry.rating)} · {render.timestamp(entry.created_at, 'd')}\n> "
                 + clip(entry.text, 150)
-            )
+            ]
             for reply in replies.get(entry.id, []):
                 lines.append("  ↳ " + t("feedback.mine.reply", text=clip(reply.text, 200)))
+            block = "\n" + "\n".join(lines)
+            if len(text) + len(block) > 2000 and len(view.children) > 0:
+                break  # whole entries only, each with its button; the oldest wait their turn
+            text += block
             view.add_item(EntryButton(entry.id, "delete", t("feedback.mine.delete", id=entry.id)))
-        await interaction.response.send_message("\n".join(lines)[:2000], view=view, ephemeral=True)
+        await interaction.response.send_message(text[:2000], view=view, ephemeral=True)
 
     async def on_delete_button(self, interaction: discord.Interaction, entry_id: int) -> None:
         """A member deletes one of their own entries (anyone else's click does nothing)."""

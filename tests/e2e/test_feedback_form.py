@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from bot.guild_config import ConfigInvalid
 
@@ -235,3 +236,20 @@ async def test_inbox_shows_feedback_with_its_line_breaks(world):
     await _send_form(world.member("alice"), {"category": "1", "rating": "3", "text": text})
     [posted] = await _inbox_messages(world)
     assert posted["embeds"][0]["description"] == text
+
+
+async def test_my_feedback_lists_whole_entries_only_with_their_delete_buttons(world):
+    alice = world.member("alice")
+    store = world.bot.get_cog("feedback").store
+    now = datetime.now(UTC)
+    for n in range(10):
+        entry = await store.add_entry(world.guild.id, alice.id, "product", 3, "x" * 300, False, now)
+        await store.add_reply(world.guild.id, entry.id, world.moderator.id, "y" * 300, True, now)
+    r = await alice.slash("my-feedback")
+    mine = await r.response()
+    assert len(mine.content) <= 2000
+    buttons = [c["label"] for row in mine.components for c in row["components"]]
+    assert buttons  # the newest entries at least
+    for label in buttons:
+        entry_id = int(label.rsplit("#", 1)[1])
+        assert f"**#{entry_id}**" in mine.content  # no button for an entry cut off the list
