@@ -242,7 +242,7 @@ async def test_my_feedback_lists_whole_entries_only_with_their_delete_buttons(wo
     alice = world.member("alice")
     store = world.bot.get_cog("feedback").store
     now = datetime.now(UTC)
-    for n in range(10):
+    for _ in range(10):
         entry = await store.add_entry(world.guild.id, alice.id, "product", 3, "x" * 300, False, now)
         await store.add_reply(world.guild.id, entry.id, world.moderator.id, "y" * 300, True, now)
     r = await alice.slash("my-feedback")
