@@ -35,6 +35,8 @@ REASON = "Why: the tier will read it"
 # message stays under Discord's 2000 characters (past it, the rating prompt was cut off).
 REASON_MAX = 500
 RESOLUTION_MAX = 1500
+# An internal note is posted in the staff log after a short line: whole, under 2000.
+NOTE_MAX = 1800
 
 
 class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complaints"):
@@ -237,7 +239,10 @@ class ComplaintsCog(ButtonHandlers, TicketListeners, commands.Cog, name="complai
     )
     @app_commands.describe(text="The note (never shown to the member)", number=NUMBER)
     async def note(
-        self, interaction: discord.Interaction, text: str, number: int | None = None
+        self,
+        interaction: discord.Interaction,
+        text: app_commands.Range[str, 1, NOTE_MAX],
+        number: int | None = None,
     ) -> None:
         """Internal note (staff): kept from the member, posted to the staff log."""
         await self._act(interaction, number, "complaints.done.noted", actions.note, text)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cogs.complaints import tickets as tk
+from cogs.complaints.cog import NOTE_MAX
 from cogs.complaints.forms import STATEMENT_MAX
 from tests.e2e.test_complaints_deadlines import pass_time
 from tests.e2e.test_complaints_open import CONFIG, open_complaint, opened_ticket
@@ -191,3 +192,14 @@ async def test_a_ticket_that_cannot_be_set_up_leaves_no_empty_thread_behind(worl
     [refused] = await done.followups(1)
     assert refused.content == world.t("complaints.errors.cannot_create_place")
     assert not [c for c in world.guild.channels.values() if c.name == "ticket-0001"]
+
+
+async def test_a_long_internal_note_is_posted_whole_in_the_staff_log(world):
+    await world.set_config(CONFIG)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    mo = world.moderator
+    with pytest.raises(ValueError, match="max_length"):
+        await mo.slash("ticket note", in_channel=thread, text="x" * 1950)
+    await (await mo.slash("ticket note", in_channel=thread, text="n" * NOTE_MAX)).answer()
+    posts = world.sb.messages(world.guild.channel("reports"))
+    assert any(m["content"].endswith("n" * NOTE_MAX) for m in posts)
