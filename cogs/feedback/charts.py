@@ -60,23 +60,35 @@ def poll_chart(
         positions = list(range(len(labels)))[::-1]
         colours = [WINNER if top and v == top else BAR for v in votes]
         axes.barh(positions, votes, color=colours, height=0.6)
-        axes.set_yticks(positions, [_label(label) for label in labels], color=TEXT, fontsize=10)
+        # parse_math=False everywhere: members write prices ($5), not TeX, and a stray $...$
+        # would garble the text or make matplotlib refuse to draw the results at all
+        axes.set_yticks(
+            positions,
+            [_label(label) for label in labels],
+            color=TEXT,
+            fontsize=10,
+            parse_math=False,
+        )
         axes.set_xlim(0, max(1, top) * 1.18)
         total = sum(votes)
         if percents is None:
             percents = [100 * v / total if total else 0.0 for v in votes]
         for y, value, percent in zip(positions, votes, percents, strict=True):
             share = f"{value} ({round(percent)}%)"
-            axes.text(value, y, "  " + share, va="center", color=TEXT, fontsize=10)
+            axes.text(
+                value, y, "  " + share, va="center", color=TEXT, fontsize=10, parse_math=False
+            )
         axes.xaxis.set_visible(False)
         for side in ("top", "right", "bottom"):
             axes.spines[side].set_visible(False)
         axes.spines["left"].set_color(MUTED)
         axes.tick_params(axis="y", length=0)
         title = textwrap.shorten(question, 90, placeholder="…")
-        figure.suptitle(title, color=TEXT, fontsize=12, fontweight="bold", x=0.02, ha="left")
+        figure.suptitle(
+            title, color=TEXT, fontsize=12, fontweight="bold", x=0.02, ha="left", parse_math=False
+        )
         if subtitle:
-            figure.text(0.02, 0.01, subtitle, color=MUTED, fontsize=9)
+            figure.text(0.02, 0.01, subtitle, color=MUTED, fontsize=9, parse_math=False)
         figure.tight_layout(rect=(0, 0.04 if subtitle else 0, 1, 0.95))
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", facecolor=BACKGROUND)

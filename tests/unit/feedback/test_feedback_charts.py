@@ -30,3 +30,11 @@ def test_chart_grows_with_options_and_handles_no_votes_and_long_labels():
 def test_chart_refuses_mismatched_lengths():
     with pytest.raises(ValueError):
         poll_chart("Q", ["a", "b"], [1])
+
+
+def test_dollar_signs_are_text_not_math():
+    # matplotlib reads $...$ as math: prices in a poll must neither garble nor break the chart
+    data = poll_chart(
+        "Prize budget: $5 ^_^ or $10?", ["$5 each", "a $\\frac$ b"], [2, 1], subtitle="$3 $"
+    )
+    assert data.startswith(b"\x89PNG")
