@@ -14,6 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_QUESTION_LENGTH = 1000  # a question is posted in one message with room to spare
 MAX_ANSWER_LENGTH = 200
+MAX_ANSWERS = 100  # per question: a typed message is tried against each (Red lists have ~10)
 MAX_CHOICES = 5  # one row of buttons
 MAX_FILE_BYTES = 1_000_000
 
@@ -114,6 +115,8 @@ class YamlReader:
         self.file = filename
         self.issues: list[TriviaIssue] = []
         self._constructor = SafeConstructor()
+        # Answer lists already read, by node (kept so an id is never reused while parsing).
+        self._answer_lists: dict[int, tuple[Node, tuple[str, ...] | None]] = {}
 
     def error(self, node: Node | None, message: str) -> None:
         self.issues.append(
@@ -190,8 +193,20 @@ class YamlReader:
         if not isinstance(node, SequenceNode):
             self.error(node, f"{what} must be a list of answers")
             return None
-        # A dict keeps the order and drops repeats in linear time: a list of many thousand
-        # answers must not take minutes to check.
+        # One list reached through many aliases (``*answers``) is read once: a small file
+        # could otherwise ask for millions of answers (minutes, hundreds of MB).
+        if id(node) in self._answer_lists:
+            return self._answer_lists[id(node)][1]
+        got_list = self._answer_list(node, what)
+        self._answer_lists[id(node)] = (node, got_list)
+        return got_list
+
+    def _answer_list(self, node: SequenceNode, what: str) -> tuple[str, ...] | None:
+        # Every typed message is tried against each answer of the open question.
+        if len(node.value) > MAX_ANSWERS:
+            self.error(node, f"{what} has more than {MAX_ANSWERS} answers")
+            return None
+        # A dict keeps the order and drops repeats in linear time.
         words: dict[str, None] = {}
         ok = True
         for item in node.value:

@@ -314,3 +314,29 @@ def test_a_merge_of_something_else_than_a_mapping_is_an_error_with_its_line():
     # A question merging itself is harmless: PyYAML drops the '<<' before following it.
     recursive = "questions:\n  - &q\n    question: A?\n    answers: [x]\n    <<: *q\n"
     assert [q.text for q in parse_trivia(recursive).questions] == ["A?"]
+
+
+def test_a_question_with_too_many_answers_is_refused():
+    """Each typed message is tried against every answer of the open question: 20 000 answers
+    cost about 0.2 s per message, the whole bot waiting."""
+    from cogs.games.trivia_model import MAX_ANSWERS
+
+    answers = ", ".join(f"w{i}" for i in range(MAX_ANSWERS + 1))
+    assert errors_of(f"Q1?: [a]\nQ2?: [{answers}]\n") == [
+        (2, f"question 'Q2?' has more than {MAX_ANSWERS} answers")
+    ]
+    exactly = ", ".join(f"w{i}" for i in range(MAX_ANSWERS))
+    assert len(parse_trivia(f"Q1?: [{exactly}]\n").questions[0].answers) == MAX_ANSWERS
+
+
+def test_an_answer_list_reached_through_aliases_is_read_once():
+    """A list aliased by thousands of questions used to be rebuilt for each: a 160 kB file
+    took minutes and hundreds of MB to check. Read once, every question shares it."""
+    many = "".join(f"Q{i}?: *answers\n" for i in range(2000))
+    loaded = parse_trivia("Q?: &answers [a, b, c]\n" + many)
+    assert len(loaded.questions) == 2001
+    assert all(q.answers is loaded.questions[0].answers for q in loaded.questions)
+    # A broken list is reported once, at its own line, not once per alias.
+    assert errors_of("Q?: &answers [a, ~]\nR?: *answers\nS?: *answers\n") == [
+        (1, "an answer of question 'Q?' is empty")
+    ]
