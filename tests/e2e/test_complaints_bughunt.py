@@ -48,14 +48,21 @@ async def test_a_long_resolution_by_command_keeps_the_rating_prompt(world):
     assert closing["content"].endswith(prompt)
 
 
-async def test_a_long_escalation_reason_by_command_is_read_whole(world):
+@pytest.mark.parametrize(
+    ("command", "option", "longest", "posted_in"),
+    [("ticket escalate", "reason", 500, None), ("ticket note", "text", NOTE_MAX, "reports")],
+)
+async def test_a_long_reason_or_note_by_command_is_posted_whole(
+    world, command, option, longest, posted_in
+):
     await world.set_config(CONFIG)
     ticket, thread = await opened_ticket(world, world.member("alice"))
     mo = world.moderator
     with pytest.raises(ValueError, match="max_length"):
-        await mo.slash("ticket escalate", in_channel=thread, reason="x" * 1950)
-    await (await mo.slash("ticket escalate", in_channel=thread, reason="z" * 500)).answer()
-    assert any(m["content"].endswith("z" * 500) for m in world.sb.messages(thread))
+        await mo.slash(command, in_channel=thread, **{option: "x" * 1950})
+    await (await mo.slash(command, in_channel=thread, **{option: "z" * longest})).answer()
+    place = world.guild.channel(posted_in) if posted_in else thread
+    assert any(m["content"].endswith("z" * longest) for m in world.sb.messages(place))
 
 
 async def test_same_priority_refusal_names_the_priority_in_the_server_language(world):
@@ -192,14 +199,3 @@ async def test_a_ticket_that_cannot_be_set_up_leaves_no_empty_thread_behind(worl
     [refused] = await done.followups(1)
     assert refused.content == world.t("complaints.errors.cannot_create_place")
     assert not [c for c in world.guild.channels.values() if c.name == "ticket-0001"]
-
-
-async def test_a_long_internal_note_is_posted_whole_in_the_staff_log(world):
-    await world.set_config(CONFIG)
-    ticket, thread = await opened_ticket(world, world.member("alice"))
-    mo = world.moderator
-    with pytest.raises(ValueError, match="max_length"):
-        await mo.slash("ticket note", in_channel=thread, text="x" * 1950)
-    await (await mo.slash("ticket note", in_channel=thread, text="n" * NOTE_MAX)).answer()
-    posts = world.sb.messages(world.guild.channel("reports"))
-    assert any(m["content"].endswith("n" * NOTE_MAX) for m in posts)
