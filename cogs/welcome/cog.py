@@ -132,9 +132,23 @@ class WelcomeCog(commands.Cog, name="welcome"):
         config = WelcomeConfig.from_section(candidate.section(SECTION))
         locale = self.bot.i18n.locale_for(guild)
         t = self.bot.i18n.t
+        # A role deleted or moved since the live config was stored is the mod log's to report:
+        # refusing every later change for it would block even `/config set timezone`.
+        live = self.bot.configs.get(guild_id)
+        live_section = live.section(SECTION)
+        known = (
+            {
+                (p.ref, p.reason)
+                for p in resolve_config_roles(
+                    guild, WelcomeConfig.from_section(live_section), live
+                ).problems
+            }
+            if live_section.get("enabled", True)  # a disabled section was never checked
+            else set()
+        )
         found = []
         for problem in resolve_config_roles(guild, config, candidate).problems:
-            if problem.reason == "moderation":
+            if problem.reason == "moderation" or (problem.ref, problem.reason) in known:
                 continue
             if problem.reason == "missing":
                 message = t(locale, "welcome.config_error.role_missing", role=problem.ref)

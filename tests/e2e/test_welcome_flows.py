@@ -348,3 +348,20 @@ async def test_a_lengthened_removal_delay_applies_to_members_already_gated(wworl
     [again] = await w.bot.timers.pending(w.guild.id, "welcome_gate_remove")
     record = await w.bot.get_cog("welcome").store.current(w.guild.id, sam.id)
     assert again.due_at == record.journey.joined_at + timedelta(hours=1)
+
+
+async def test_a_role_deleted_later_does_not_block_unrelated_config_changes(wworld: Any) -> None:
+    w = await start(wworld, config())
+    deleted = asyncio.ensure_future(w.bot.wait_for("guild_role_delete", timeout=5))
+    await w.bot.get_guild(w.guild.id).get_role(w.guild.role("Member").id).delete()
+    await deleted
+    reply = await (
+        await w.manager.slash("config set", key="timezone", value="Europe/Paris")
+    ).response(timeout=5)
+    assert reply.content.startswith("`timezone` is now `Europe/Paris`")
+    # The stale role is reported in the mod log instead; a newly named missing role is refused.
+    await w.sb.wait_for_message("modlog", timeout=5, where=lambda m: "`Member`" in m["content"])
+    reply = await (
+        await w.manager.slash("config set", key="welcome.rules.accepted_roles", value="[Ghost]")
+    ).response(timeout=5)
+    assert "the role `Ghost` does not exist" in reply.content
