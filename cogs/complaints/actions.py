@@ -18,6 +18,7 @@ from . import deadlines as dl
 from . import effects, places
 from . import tickets as tk
 from .desk import Desk, now
+from .opening import check_not_blocked
 from .tickets import Kind, Ticket
 from .views import rating_view
 
@@ -238,7 +239,8 @@ async def reopen(desk: Desk, guild: discord.Guild, actor: discord.Member, ticket
     if not ticket.is_open and place is None:
         raise UserError("complaints.errors.place_missing")
     if not ticket.is_open and actor.id == ticket.member_id:
-        # Reopening is opening again: the member's limit of tickets open at once holds.
+        # Reopening is opening again: the blocked role and the open limit hold.
+        check_not_blocked(desk, guild, actor)
         load, _ = await desk.store.member_load(guild.id, actor.id)
         if load >= config.max_open:
             raise UserError("complaints.errors.too_many", max=config.max_open)

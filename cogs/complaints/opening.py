@@ -54,7 +54,7 @@ async def open_ticket(
         raise UserError("complaints.errors.subject_required")
     on_behalf = opened_by.id != member.id
     if not on_behalf:
-        _check_not_blocked(desk, guild, member)
+        check_not_blocked(desk, guild, member)
     moment = now()
     draft = tk.new_ticket(
         guild_id=guild.id,
@@ -136,7 +136,8 @@ async def open_ticket(
     return ticket
 
 
-def _check_not_blocked(desk: Desk, guild: discord.Guild, member: discord.Member) -> None:
+def check_not_blocked(desk: Desk, guild: discord.Guild, member: discord.Member) -> None:
+    """Refuse a member holding the configured blocked role (opening or reopening)."""
     config = desk.config(guild.id)
     if config.blocked_role is not None:
         blocked = places.role_by_ref(guild, config.blocked_role)

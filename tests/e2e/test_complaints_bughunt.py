@@ -199,3 +199,16 @@ async def test_a_ticket_that_cannot_be_set_up_leaves_no_empty_thread_behind(worl
     [refused] = await done.followups(1)
     assert refused.content == world.t("complaints.errors.cannot_create_place")
     assert not [c for c in world.guild.channels.values() if c.name == "ticket-0001"]
+
+
+async def test_a_member_blocked_after_her_ticket_closed_cannot_reopen_it(world):
+    world.sb.create_role(world.guild, "No tickets")
+    await world.set_config(CONFIG + "  blocked_role: No tickets\n")
+    alice, mo = world.member("alice"), world.moderator
+    ticket, thread = await opened_ticket(world, alice)
+    await (await mo.slash("ticket close", in_channel=thread, resolution="Done")).followups(1)
+    await world.owner.set_roles(alice, add=["No tickets"])
+    refused = await (await alice.slash("ticket reopen", number=ticket.number)).answer()
+    assert refused.content == world.t("complaints.errors.blocked")
+    cog = world.bot.get_cog("complaints")
+    assert not (await cog.store.get(world.guild.id, ticket.id)).is_open
