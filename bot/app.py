@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Collection, Coroutine
 from contextlib import asynccontextmanager
@@ -327,8 +328,24 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
 
 
 async def run_bot(settings: Settings, **options: Any) -> None:
-    """Run until closed; raises ``discord.LoginFailure`` when the token is rejected."""
+    """Run until closed; raises ``discord.LoginFailure`` when the token is rejected.
+
+    SIGTERM (how systemd, Docker and most process managers stop a service) closes the bot as
+    Ctrl-C does: cogs unload and write what they hold in memory (XP, activity counts) before
+    the database closes. Without a handler, SIGTERM would end the process on the spot.
+    """
     async with open_services(settings) as services:
         bot = create_bot(settings, services.db, services.http_session, **options)
         async with bot:
-            await bot.start(settings.token)
+            loop = asyncio.get_running_loop()
+            closing: list[asyncio.Task[None]] = []
+            with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+                loop.add_signal_handler(
+                    signal.SIGTERM, lambda: closing.append(asyncio.create_task(bot.close()))
+                )
+            try:
+                await bot.start(settings.token)
+            finally:
+                with contextlib.suppress(NotImplementedError):
+                    loop.remove_signal_handler(signal.SIGTERM)
+                await asyncio.gather(*closing)

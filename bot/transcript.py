@@ -73,6 +73,14 @@ def _modal_values(body: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+FOLLOW_UP_ROUTE = "/webhooks/{webhook_id}/{webhook_token}"
+
+
+def _only_clears_buttons(body: dict[str, Any], files: list[Any] | None) -> bool:
+    """An edit that only takes the buttons away (a closed poll, an answered question)."""
+    return body.get("components") == [] and not files and describe_message(body) == "(empty)"
+
+
 def describe_message(body: dict[str, Any] | None, files: list[Any] | None = None) -> str:
     """Content, embed titles, attachment names and buttons of a message payload."""
     body = body or {}
@@ -263,14 +271,21 @@ class Transcript:
                 verb = "replied" if kind == 4 else "updated the message"
                 return f"{verb}{private}: {describe_message(data, files)}"
             return None if kind == 6 else f"answered ({_CALLBACKS.get(kind, kind)})"
-        if route.startswith("/webhooks/{application_id}/{interaction_token}"):
+        # Follow-ups and @original: Discord's webhook route, with the application's id and
+        # the interaction's token (the sandbox records it under its webhook template).
+        if route.startswith(FOLLOW_UP_ROUTE):
             verb = "followed up" if method == "POST" else "edited its reply"
             if method == "DELETE":
                 return "deleted its reply"
+            if method == "PATCH" and _only_clears_buttons(body, files):
+                return "removed the buttons of its reply"
             private = " (only they see it)" if (body.get("flags") or 0) & 64 else ""
             return f"{verb}{private}: {describe_message(body, files)}"
         if method == "PATCH" and route == "/channels/{channel_id}/messages/{message_id}":
-            return f"edited a message in {self.channel(params.get('channel_id'))}: {describe_message(body, files)}"
+            where = self.channel(params.get("channel_id"))
+            if _only_clears_buttons(body, files):
+                return f"removed the buttons of a message in {where}"
+            return f"edited a message in {where}: {describe_message(body, files)}"
         if method == "DELETE" and route == "/channels/{channel_id}/messages/{message_id}":
             author = self.authors.get(int(params.get("message_id") or 0))
             whose = f" by {author}" if author else ""

@@ -201,3 +201,39 @@ def test_narration_and_embeds():
     )
     assert text == "[embed: Status] Uptime: 1s"
     assert describe_message({}) == "(empty)"
+
+
+def test_a_follow_up_after_thinking_and_edits_that_only_remove_buttons():
+    t = make()
+    t.on_request("POST", CALLBACK, {"type": 5}, 200, {}, at=1.0)
+    t.on_request(
+        "POST",
+        "/webhooks/{webhook_id}/{webhook_token}",
+        {"content": "Level 3"},
+        200,
+        {},
+        files=[("rank.png", b"")],
+        at=2.0,
+    )
+    t.on_request(
+        "PATCH",
+        "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+        {"components": []},
+        200,
+        {},
+        at=3.0,
+    )
+    t.on_request(
+        "PATCH",
+        "/channels/{channel_id}/messages/{message_id}",
+        {"components": []},
+        200,
+        {"channel_id": "10", "message_id": "5"},
+        at=4.0,
+    )
+    assert t.render() == [
+        "  Vigie answered (thinking…)",
+        "  Vigie followed up: Level 3 [file: rank.png]",
+        "  Vigie removed the buttons of its reply",
+        "  Vigie removed the buttons of a message in #general",
+    ]
