@@ -274,6 +274,8 @@ class Transcript:
         # Follow-ups and @original: Discord's webhook route, with the application's id and
         # the interaction's token (the sandbox records it under its webhook template).
         if route.startswith(FOLLOW_UP_ROUTE):
+            if method == "GET":
+                return None  # reading its own reply back (original_response) shows nothing
             verb = "followed up" if method == "POST" else "edited its reply"
             if method == "DELETE":
                 return "deleted its reply"

@@ -216,6 +216,9 @@ def test_a_follow_up_after_thinking_and_edits_that_only_remove_buttons():
         at=2.0,
     )
     t.on_request(
+        "GET", "/webhooks/{webhook_id}/{webhook_token}/messages/@original", None, 200, {}, at=2.5
+    )
+    t.on_request(
         "PATCH",
         "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
         {"components": []},
