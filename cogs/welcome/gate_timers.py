@@ -164,16 +164,21 @@ class GateTimers:
         if guild is None or member is None or not self.cog.enabled(guild.id):
             return
         config = self.cog.config(guild.id)
-        index = int(timer.payload.get("index", -1))
-        if not 0 <= index < len(config.delayed_roles):
+        wanted = timer.payload.get("role")
+        if wanted is not None:
+            # Found by role, not by index: entries move when one above them is removed.
+            roles = [d.role for d in config.delayed_roles if str(d.role) == wanted]
+        else:  # a timer armed before the role was stored with it
+            index = int(timer.payload.get("index", -1))
+            in_range = 0 <= index < len(config.delayed_roles)
+            roles = [config.delayed_roles[index].role] if in_range else []
+        if not roles:
             return  # the config changed since: that delayed role no longer exists
         if config.rules_enabled:
             record = await self.store.current(guild.id, member.id)
             if record is not None and record.gate_state in gate.OPEN_STATES:
                 return  # given on acceptance instead (see _grant_access)
-        await self.flow.change_roles(
-            member, self.flow._roles(guild, [config.delayed_roles[index].role]), []
-        )
+        await self.flow.change_roles(member, self.flow._roles(guild, roles[:1]), [])
 
     async def active_check_due(self, timer: Timer) -> None:
         guild, member = self._member(timer)

@@ -122,7 +122,7 @@ class Onboarding:
                 guild.id,
                 DELAYED_ROLE_KIND,
                 at + delayed.after,
-                {"user_id": member.id, "index": index},
+                {"user_id": member.id, "index": index, "role": str(delayed.role)},
                 key=f"{member.id}:{index}",
             )
         await self.bot.timers.schedule(

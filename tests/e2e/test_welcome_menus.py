@@ -106,3 +106,24 @@ async def test_delayed_role_is_given_after_the_delay(wworld: Any) -> None:
         ),
     )
     assert role_names(w, rob) == {"Joined", "Regular"}
+
+
+async def test_a_delayed_role_removed_from_the_config_gives_no_other_role(wworld: Any) -> None:
+    w = wworld
+    await w.start()
+    two = CONFIG.format(gate="false").replace(
+        "      - {role: Regular, after: 1s}\n",
+        "      - {role: Regular, after: 1s}\n      - {role: Chess, after: 1h}\n",
+    )
+    await w.set_config(two)
+    fired = asyncio.ensure_future(w.bot.wait_for("welcome_delayed_role_timer", timeout=5))
+    ola = await w.sb.join("ola", guild=w.guild)
+    await w.sb.wait_for_message("welcome", timeout=5, where=lambda m: ola.mention in m["content"])
+    # The manager drops the first delayed role: the second one is now first in the list.
+    await w.set_config(two.replace("      - {role: Regular, after: 1s}\n", ""))
+    assert (await fired).payload["user_id"] == ola.id
+    assert role_names(w, ola) == {"Joined"}
+    # Chess keeps its own timer, found by role and not by its old place in the list.
+    [chess] = await w.bot.timers.pending(w.guild.id, "welcome_delayed_role")
+    await w.bot.get_cog("welcome").gate_timers.delayed_role_due(chess)
+    assert role_names(w, ola) == {"Joined", "Chess"}
