@@ -89,6 +89,14 @@ class TicketStore(Store):
         )
         return [ticket_from_row(r) for r in rows]
 
+    async def claimed_by(self, guild_id: int, user_id: int) -> list[Ticket]:
+        """Open tickets that ``user_id`` holds as claimant."""
+        rows = await self.db.fetchall(
+            SELECT_TICKETS + " AND status = ? AND claimant_id = ? ORDER BY id",
+            (guild_id, str(Status.CLAIMED), user_id),
+        )
+        return [ticket_from_row(r) for r in rows]
+
     async def get(self, guild_id: int, ticket_id: int) -> Ticket | None:
         """The ticket with row id ``ticket_id`` in the guild."""
         row = await self.db.fetchone(

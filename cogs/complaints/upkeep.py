@@ -45,6 +45,30 @@ async def member_presence(desk: Desk, guild: discord.Guild, user_id: int, left: 
             await places.fetch_place(guild, new), desk.t(guild, key, who=f"<@{user_id}>")
         )
         await desk.record(new, "member_left" if left else "member_back", None, who=str(user_id))
+    if left:
+        await release_claims(desk, guild, user_id)
+
+
+async def release_claims(desk: Desk, guild: discord.Guild, user_id: int) -> None:
+    """A claimant left the server: their tickets go back to their tier, which is told."""
+    config = desk.config(guild.id)
+    for ticket in await desk.store.claimed_by(guild.id, user_id):
+        assert ticket.id is not None
+        try:
+            _, new = await desk.transition(guild.id, ticket.id, lambda t: tk.unclaim(t, user_id))
+        except UserError:
+            continue  # someone else took it or closed it meanwhile
+        assert new is not None
+        role = places.tier_role(guild, config, new.tier)
+        text = desk.t(
+            guild,
+            "complaints.claimant_left",
+            who=f"<@{user_id}>",
+            number=new.number,
+            role=effects.role_mention(role, effects.tier_name(config, new.tier)),
+        )
+        await effects.say(await places.fetch_place(guild, new), text, roles=[role])
+        await desk.record(new, "unclaim", None)
 
 
 async def place_deleted(desk: Desk, guild: discord.Guild, channel_id: int) -> Ticket | None:

@@ -180,7 +180,9 @@ async def test_a_reminder_for_a_claimant_who_left_goes_to_the_tier(world):
     ticket, thread = await opened_ticket(world, world.member("alice"))
     mo = world.moderator
     await (await mo.slash("ticket claim", in_channel=thread)).answer()
-    await mo.leave()
+    await world.stop()
+    await mo.leave()  # while Vigie is offline: nothing hands the claim back
+    await world.start()
     await pass_time(world, ticket.id, 31 * 60)
     reminder = await world.sb.wait_for_message(
         thread, where=lambda d: d["content"].startswith("⏰")
@@ -212,3 +214,19 @@ async def test_a_member_blocked_after_her_ticket_closed_cannot_reopen_it(world):
     assert refused.content == world.t("complaints.errors.blocked")
     cog = world.bot.get_cog("complaints")
     assert not (await cog.store.get(world.guild.id, ticket.id)).is_open
+
+
+async def test_a_claimant_leaving_the_server_gives_the_ticket_back_to_the_tier(world):
+    await world.set_config(CONFIG)
+    ticket, thread = await opened_ticket(world, world.member("alice"))
+    mo, mia = world.moderator, world.member("mia", roles=["Moderator"])
+    await (await mo.slash("ticket claim", in_channel=thread)).answer()
+    await mo.leave()
+    role = world.guild.role("Moderator")
+    back = world.t("complaints.claimant_left", who=f"<@{mo.id}>", number=1, role=f"<@&{role.id}>")
+    await world.sb.wait_for_message(thread, where=lambda d: d["content"] == back)
+    cog = world.bot.get_cog("complaints")
+    stored = await cog.store.get(world.guild.id, ticket.id)
+    assert (stored.status.value, stored.claimant_id) == ("open", None)
+    taken = await (await mia.slash("ticket claim", in_channel=thread)).answer()
+    assert taken.content == world.t("complaints.done.claimed", number=1)
