@@ -333,12 +333,16 @@ class GuildConfigs:
             current = {}
         try:
             parsed = yaml.safe_load(value) if value.strip() else None
+            updated = set_path(current, key, parsed)
+            text = yaml.safe_dump(updated, sort_keys=False, allow_unicode=True)
         except yaml.YAMLError as exc:
             raise ConfigInvalid(
                 [ConfigError("value", 1, key, f"invalid YAML value: {exc}")]
             ) from exc
-        updated = set_path(current, key, parsed)
-        text = yaml.safe_dump(updated, sort_keys=False, allow_unicode=True)
+        except RecursionError as exc:  # PyYAML reads and writes nested values recursively
+            raise ConfigInvalid(
+                [ConfigError("value", 1, key, "invalid YAML value: nested too deeply")]
+            ) from exc
         return await self.set_document(guild_id, text, author_id, filename=f"set {key}")
 
     async def rollback(

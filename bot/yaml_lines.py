@@ -15,6 +15,9 @@ import yaml
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 KeyPath = tuple[str | int, ...]
+# A config is a few levels deep and a few thousand values long: far beyond is an attack.
+MAX_DEPTH = 64
+MAX_VALUES = 100_000
 
 
 @dataclass
@@ -57,29 +60,55 @@ def load_with_lines(text: str) -> LoadedYaml:
         raise YamlSyntaxError(line, f"invalid YAML: {problem}") from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, f"invalid YAML: {exc}") from exc
+    except RecursionError as exc:  # PyYAML builds nested values recursively
+        raise YamlSyntaxError(1, f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from exc
     finally:
         loader.dispose()
     loaded = LoadedYaml(data=data)
     if node is not None:
         loaded.lines[()] = node.start_mark.line + 1
-        _walk(node, (), loaded)
+        _walk(node, loaded)
+        loaded.duplicates.sort(key=lambda found: found[1])
     return loaded
 
 
-def _walk(node: yaml.Node, path: KeyPath, out: LoadedYaml) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            child = (*path, key)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                out.duplicates.append((child, line))
-            seen.add(key)
-            out.lines[child] = line
-            _walk(value_node, child, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            out.lines[child] = item.start_mark.line + 1
-            _walk(item, child, out)
+def _walk(root: yaml.Node, out: LoadedYaml) -> None:
+    """Record each key path's line; refuse what would make every later reader hang or crash.
+
+    Iterative, with two limits: a config nested deeper than MAX_DEPTH, and a document larger
+    than MAX_VALUES once its aliases (``*name``) are expanded: 700 bytes of nested aliases
+    (a "billion laughs") expand to billions of values, which the schema check, the merge over
+    the defaults and this walk itself would visit one by one.
+    """
+    stack: list[tuple[yaml.Node, KeyPath]] = [(root, ())]
+    visited = 0
+    while stack:
+        node, path = stack.pop()
+        visited += 1
+        if visited > MAX_VALUES:
+            raise YamlSyntaxError(
+                node.start_mark.line + 1,
+                f"invalid YAML: more than {MAX_VALUES:,} values once aliases (*name) are expanded",
+            )
+        if len(path) > MAX_DEPTH:
+            raise YamlSyntaxError(
+                node.start_mark.line + 1, f"invalid YAML: nested deeper than {MAX_DEPTH} levels"
+            )
+        children: list[tuple[yaml.Node, KeyPath]] = []
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                child = (*path, key)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    out.duplicates.append((child, line))
+                seen.add(key)
+                out.lines[child] = line
+                children.append((value_node, child))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*path, index)
+                out.lines[child] = item.start_mark.line + 1
+                children.append((item, child))
+        stack.extend(reversed(children))  # document order

@@ -60,6 +60,29 @@ def test_not_a_mapping_and_duplicate_keys(configs: GuildConfigs) -> None:
     assert errors_of(configs, "locale: fr\nlocale: en\n") == ["g.yaml:2: locale: key given twice"]
 
 
+def test_alias_bombs_and_deep_nesting_are_refused_at_once(configs: GuildConfigs) -> None:
+    # Twelve levels of ten aliases each: 10**12 values once expanded, in 700 bytes.
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 13)]
+    [bomb] = errors_of(configs, "\n".join(lines) + "\n")
+    assert "100,000 values once aliases (*name) are expanded" in bomb
+    assert errors_of(configs, "demo:\n  limit: &n 3\nlocale: fr\n") == []  # a plain anchor is fine
+    [deep] = errors_of(configs, "demo: " + "[" * 65 + "]" * 65 + "\n")
+    assert deep == "g.yaml:1: invalid YAML: nested deeper than 64 levels"
+    # Far deeper: the parser's own limit (libyaml) or Python's recursion limit, never a crash.
+    [deeper] = errors_of(configs, "demo: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert deeper.startswith("g.yaml:1: invalid YAML:") and "nest" in deeper
+
+
+async def test_set_key_with_a_value_nested_too_deeply_changes_nothing(
+    configs: GuildConfigs,
+) -> None:
+    with pytest.raises(ConfigInvalid) as caught:
+        await configs.set_key(GUILD, "demo.limit", "[" * 5000 + "]" * 5000, author_id=7)
+    assert "nested" in str(caught.value.errors[0])
+    assert configs.get(GUILD).version == 0
+
+
 def test_semantic_checks_run_after_schema(configs: GuildConfigs) -> None:
     assert errors_of(configs, "demo:\n  limit: 500\n") == ["g.yaml:2: demo.limit: at most 100"]
     assert errors_of(configs, "timezone: Mars/Olympus\n")[0].startswith(
