@@ -72,6 +72,12 @@ class RaidCog(commands.Cog, name="policies-raid"):
             self._active[guild_id] = active
         return self._active[guild_id]
 
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """Raid mode left on by a restart is announced again: welcome keeps batching greetings."""
+        if await self.is_active(guild.id):  # as /raid on and turn_on announce it, always
+            self.bot.dispatch("raid_mode_changed", guild.id, True)
+
     # -- joins -----------------------------------------------------------------------------------
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:

@@ -223,6 +223,25 @@ async def test_raid_mode_batches_greetings_into_one_message(wworld: Any) -> None
     assert record.gate_state.value == "accepted"
 
 
+async def test_raid_mode_left_on_by_a_restart_still_batches_greetings(wworld: Any) -> None:
+    await wworld.start()
+    w = wworld
+    await w.set_config(config(gate=True))
+    await (await w.moderator.slash("raid on")).response()
+    await w.restart()
+    welcome = w.bot.get_cog("welcome")
+    deadline = asyncio.get_running_loop().time() + 10
+    while not welcome.batcher.raid_mode(w.guild.id):  # told once the server is available
+        assert asyncio.get_running_loop().time() < deadline, "welcome never heard of raid mode"
+        await asyncio.sleep(0.02)
+    actors = [await w.sb.join(f"raider{i}", guild=w.guild) for i in range(3)]
+    batch = await w.sb.wait_for_message(
+        "welcome", timeout=10, where=lambda m: "newcomers" in m["content"]
+    )
+    assert batch["content"].startswith("Welcome to our 3 newcomers")
+    assert all(a.mention in batch["content"] for a in actors)
+
+
 async def test_a_burst_of_joins_is_batched_even_without_raid_mode(wworld: Any) -> None:
     await wworld.start()
     w = wworld
