@@ -39,6 +39,7 @@ from cogs.games.trivia_model import (
     DIFFICULTIES,
     MAX_CHOICES,
     MAX_FILE_BYTES,
+    MAX_HINTS,
     MAX_QUESTION_LENGTH,
     QUESTION_KEYS,
     VIGIE_TOP_KEYS,
@@ -231,7 +232,9 @@ def _parse_vigie_question(
     hints: tuple[str, ...] = ()
     if "hints" in fields:
         hint_node = fields["hints"]
-        if isinstance(hint_node, SequenceNode):
+        if isinstance(hint_node, SequenceNode) and len(hint_node.value) > MAX_HINTS:
+            reader.error(hint_node, f"hints must have at most {MAX_HINTS} entries")
+        elif isinstance(hint_node, SequenceNode):
             got = [reader.text(h, "a hint", 500) for h in hint_node.value]
             hints = tuple(h for h in got if h is not None)
         else:
@@ -263,14 +266,15 @@ def _choices(reader: YamlReader, node: Node, answers: tuple[str, ...] | None) ->
     if not isinstance(node, SequenceNode):
         reader.error(node, "choices must be a list of texts")
         return ()
+    # Counted before reading: a huge list aliased by every question must not be read each time.
+    if not 2 <= len(node.value) <= MAX_CHOICES:
+        reader.error(node, f"choices must have between 2 and {MAX_CHOICES} entries")
+        return ()
     got = [reader.answer_words(c, "a choice") for c in node.value]
     if any(g is None for g in got):
         return ()
     # A boolean choice shows as its first word ("True"), like the revealed answer.
     choices = tuple(g[0] for g in got if g)
-    if not 2 <= len(choices) <= MAX_CHOICES:
-        reader.error(node, f"choices must have between 2 and {MAX_CHOICES} entries")
-        return ()
     if len({c.casefold() for c in choices}) != len(choices):
         reader.error(node, "choices must be different from each other")
         return ()

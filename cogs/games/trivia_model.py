@@ -16,6 +16,7 @@ MAX_QUESTION_LENGTH = 1000  # a question is posted in one message with room to s
 MAX_ANSWER_LENGTH = 200
 MAX_ANSWERS = 100  # per question: a typed message is tried against each (Red lists have ~10)
 MAX_CHOICES = 5  # one row of buttons
+MAX_HINTS = 10  # shown one by one within a question's time
 MAX_FILE_BYTES = 1_000_000
 
 _BOOL_WORDS = {True: ("True", "Yes", "On"), False: ("False", "No", "Off")}

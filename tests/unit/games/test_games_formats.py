@@ -340,3 +340,19 @@ def test_an_answer_list_reached_through_aliases_is_read_once():
     assert errors_of("Q?: &answers [a, ~]\nR?: *answers\nS?: *answers\n") == [
         (1, "an answer of question 'Q?' is empty")
     ]
+
+
+def test_hints_and_choices_are_counted_before_they_are_read():
+    """Like answers, a hint or choice list aliased by every question must not be read again
+    for each (a list of thousands aliased thousands of times took minutes)."""
+    hints = ", ".join(f"hint {i}" for i in range(11))
+    text = f"questions:\n  - question: A?\n    answers: [x]\n    hints: [{hints}]\n"
+    assert errors_of(text) == [(4, "hints must have at most 10 entries")]
+    choices = ", ".join(f"c{i}" for i in range(5000))
+    many = "".join(
+        f"  - question: Q{i}?\n    answers: [c0]\n    choices: *choices\n" for i in range(500)
+    )
+    text = f"questions:\n  - question: A?\n    answers: [c0]\n    choices: &choices [{choices}]\n{many}"
+    issues = errors_of(text)
+    assert len(issues) == 501
+    assert set(issues) == {(4, "choices must have between 2 and 5 entries")}
