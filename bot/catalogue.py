@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from bot.durations import Duration
 from bot.yaml_lines import SAFE_LOADER
 
 log = logging.getLogger(__name__)
@@ -131,11 +132,23 @@ class Catalogue:
                 log.warning("message %s missing in locale %s; using %s", key, loc, FALLBACK)
         return fallback
 
+    def duration(self, locale: str | None, value: Duration) -> str:
+        """``value`` in ``locale``'s words: ``duration.<unit>`` for each part, ``duration.join``
+        between them (English keeps the config spelling, ``1h30m``)."""
+        words = [
+            (self.lookup(locale, f"duration.{unit}") or f"{{n}}{unit}").format(n=count)
+            for unit, count in value.parts()
+        ]
+        return (self.lookup(locale, "duration.join") or "").join(words)
+
     def t(self, locale: str | None, key: str, /, **fields: Any) -> str:
         """Translate and format ``key``; an unknown key returns the key itself."""
         text = self.lookup(locale, key)
         if text is None:
             return key
+        for name, value in fields.items():
+            if isinstance(value, Duration):
+                fields[name] = self.duration(locale, value)
         try:
             return text.format_map(_Missing(fields))
         except (ValueError, IndexError, AttributeError, KeyError):

@@ -74,3 +74,28 @@ def format_duration(value: timedelta | int) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts)
+
+
+class Duration:
+    """A duration placed in a message: the catalogue writes it in the message's language.
+
+    ``str()`` gives the config spelling (``1h30m``); ``t(locale, key, delay=Duration(90))``
+    gives each unit's word from the ``duration`` keys of that locale (``1 h 30 min`` in French).
+    """
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, value: timedelta | int) -> None:
+        self.seconds = int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
+
+    def __str__(self) -> str:
+        return format_duration(self.seconds)
+
+    def parts(self) -> list[tuple[str, int]]:
+        """(unit, count) from the largest unit down, zero parts left out (``[("s", 0)]`` for 0)."""
+        seconds, found = max(self.seconds, 0), []
+        for unit, size in _UNITS.items():
+            count, seconds = divmod(seconds, size)
+            if count:
+                found.append((unit, count))
+        return found or [("s", 0)]

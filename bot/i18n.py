@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from bot.catalogue import FALLBACK, Catalogue, normalize_locale
+from bot.durations import Duration
 
 if TYPE_CHECKING:
     from bot.guild_config import GuildConfigs
@@ -39,6 +41,12 @@ class I18n:
     def t(self, locale: str | None, key: str, /, **fields: Any) -> str:
         """The message ``key`` in ``locale`` (English fallback), placeholders filled."""
         return self.catalogue.t(locale, key, **fields)
+
+    def duration(self, locale: str | None, value: Duration | timedelta | int) -> str:
+        """A duration in ``locale``'s words (``1 h 30 min`` in French), for text built outside
+        ``t``; inside ``t``, pass ``Duration(value)`` as a field instead."""
+        as_duration = value if isinstance(value, Duration) else Duration(value)
+        return self.catalogue.duration(locale, as_duration)
 
     def locale_for(self, target: Target) -> str:
         """Guild config ``locale``, else the guild's preferred locale, else the user's, else en.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.durations import DurationError, format_duration, parse_duration
+from bot.durations import Duration, DurationError, parse_duration
 from bot.user_error import UserError
 
 from . import deadlines as dl
@@ -23,9 +23,9 @@ MAX_LINES = 20
 _STATUS_ICON = {"breached": "🔴", "due_soon": "🟠", "ok": "🟢", "closed": "⚪"}
 
 
-def _age(delta: timedelta) -> str:
-    # Whole minutes are enough for a queue; format_duration refuses zero.
-    return format_duration(max(60, int(delta.total_seconds()) // 60 * 60))
+def _age(delta: timedelta) -> Duration:
+    # Whole minutes are enough for a queue.
+    return Duration(max(60, int(delta.total_seconds()) // 60 * 60))
 
 
 def _fit(lines: list[str], limit: int) -> str:
@@ -78,8 +78,8 @@ async def queue_embed(desk: Desk, guild: discord.Guild) -> discord.Embed:
     return embed
 
 
-def _span(value: timedelta | None) -> str:
-    return "-" if value is None else format_duration(max(60, int(value.total_seconds())))
+def _span(value: timedelta | None) -> Duration | str:
+    return "-" if value is None else Duration(max(60, int(value.total_seconds())))
 
 
 async def stats_embed(desk: Desk, guild: discord.Guild, period: str) -> discord.Embed:
@@ -93,7 +93,7 @@ async def stats_embed(desk: Desk, guild: discord.Guild, period: str) -> discord.
     figures = compute(await desk.store.facts(guild.id, start), start, end)
     desk.bot.dispatch("complaints_stats", guild.id, figures.as_event())
     t = desk.t
-    embed = discord.Embed(title=t(guild, "complaints.stats.title", period=format_duration(span)))
+    embed = discord.Embed(title=t(guild, "complaints.stats.title", period=Duration(span)))
     for key, count in (
         ("opened", figures.opened),
         ("closed", figures.closed),

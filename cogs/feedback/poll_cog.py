@@ -12,7 +12,7 @@ import discord
 from discord import app_commands
 
 from bot import checks
-from bot.durations import DurationError, format_duration, parse_seconds
+from bot.durations import Duration, DurationError, parse_seconds
 from bot.errors import UserError
 
 from . import polls as rules
@@ -81,7 +81,7 @@ class PollsCog(FeedbackPart, name="feedback_polls"):
             raise UserError("feedback.poll.bad_duration", value=text[:40]) from None
         longest = parse_seconds(settings.poll_max_duration)
         if seconds > longest:
-            raise UserError("feedback.poll.too_long", max=format_duration(longest))
+            raise UserError("feedback.poll.too_long", max=Duration(longest))
         closes_at = now() + timedelta(seconds=seconds)
         poll = await self.store.add_poll(
             guild.id,

@@ -13,7 +13,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import checks
-from bot.durations import format_duration
 from bot.errors import UserError
 
 from .points import PointsPolicy, current
@@ -49,6 +48,9 @@ class CasesCog(commands.Cog, name="policies-cases"):
     def t(self, guild: discord.Guild, key: str, **fields: Any) -> str:
         return self.policies.enforcer.t(guild, key, **fields)
 
+    def _duration(self, guild: discord.Guild, seconds: int) -> str:
+        return self.bot.i18n.duration(self.bot.i18n.locale_for(guild), seconds)
+
     async def _case(self, guild: discord.Guild, number: int) -> Case:
         found = await self.policies.store.case(guild.id, number)
         if found is None:
@@ -57,7 +59,7 @@ class CasesCog(commands.Cog, name="policies-cases"):
 
     def _line(self, guild: discord.Guild, c: Case) -> str:
         who = f"<@{c.moderator_id}>" if c.moderator_id else (c.rule or "Vigie")
-        extra = f" ({format_duration(c.duration)})" if c.duration else ""
+        extra = f" ({self._duration(guild, c.duration)})" if c.duration else ""
         pardoned = " " + self.t(guild, "cases.pardoned") if c.pardoned else ""
         return self.t(guild, "cases.line", number=c.number, kind=self.policies.enforcer.kind(guild, c.kind) + extra, moderator=who,
                       reason=c.reason or "-", when=f"<t:{int(c.created_at)}:d>") + pardoned  # fmt: skip
@@ -85,7 +87,9 @@ class CasesCog(commands.Cog, name="policies-cases"):
             name=self.t(guild, "cases.reason"), value=(c.reason or "-")[:1024], inline=False
         )
         if c.duration:
-            embed.add_field(name=self.t(guild, "cases.duration"), value=format_duration(c.duration))
+            embed.add_field(
+                name=self.t(guild, "cases.duration"), value=self._duration(guild, c.duration)
+            )
         if c.evidence:
             embed.add_field(
                 name=self.t(guild, "cases.evidence"), value=c.evidence[:1024], inline=False

@@ -19,7 +19,7 @@ from typing import Any
 import discord
 
 from bot import checks
-from bot.durations import format_duration
+from bot.durations import Duration
 from bot.errors import UserError
 
 from .ban_state import CASE_MARK, audit_reason
@@ -210,7 +210,7 @@ class Enforcer(BansMixin):
 
     def _announcement(self, guild: discord.Guild, case: NewCase) -> str:
         reason = case.reason or case.rule or self.t(guild, "no_reason")
-        duration = format_duration(case.duration) if case.duration else ""
+        duration = Duration(case.duration) if case.duration else ""
         return self.t(guild, f"dm.{case.kind}", server=guild.name, reason=reason, duration=duration)
 
     @staticmethod

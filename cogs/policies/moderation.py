@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import checks
-from bot.durations import DurationError, format_duration, parse_seconds
+from bot.durations import Duration, DurationError, parse_seconds
 from bot.errors import UserError
 
 from .ban_state import BanChange
@@ -106,7 +106,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
                 )
         else:
             extra = ""
-        duration = format_duration(case.duration) if case.duration else ""
+        duration = Duration(case.duration) if case.duration else ""
         text = self.t(
             guild, done, number=case.number, user=str(target), duration=duration, previous=previous
         )
@@ -370,7 +370,7 @@ class ModerationCog(commands.Cog, name="policies-moderation"):
                 guild,
                 "done.slowmode",
                 channel=target.mention,
-                duration=format_duration(seconds) if seconds else "0",
+                duration=Duration(seconds) if seconds else "0",
             ),
             ephemeral=True,
         )

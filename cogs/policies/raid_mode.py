@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import checks
-from bot.durations import format_duration
+from bot.durations import Duration
 from bot.errors import UserError
 
 from .raid import RaidConfig, RaidDetector
@@ -146,7 +146,7 @@ class RaidCog(commands.Cog, name="policies-raid"):
         cfg = self.config(guild.id)
         t = self.policies.enforcer.t
         text = t(guild, "raid.on", reason=t(guild, f"raid.why_{reason}"), action=cfg.action,
-                 quiet=format_duration(cfg.quiet_period))  # fmt: skip
+                 quiet=Duration(cfg.quiet_period))  # fmt: skip
         managers = self.bot.configs.get(guild.id).get("roles.managers", []) or []
         pings = " ".join(r.mention for r in guild.roles if checks.role_matches(r, managers))
         channel = alert_channel(self.bot, guild)

@@ -18,7 +18,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import checks
-from bot.durations import format_duration
 from bot.errors import UserError
 from cogs.welcome import journey
 from cogs.welcome.config import WelcomeConfig
@@ -357,7 +356,9 @@ class WelcomeCog(commands.Cog, name="welcome"):
         )
         embed.add_field(
             name=self.t(interaction, "welcome.stats_median"),
-            value=format_duration(median) if median is not None else na,
+            value=self.bot.i18n.duration(self.bot.i18n.locale_for(interaction), median)
+            if median is not None
+            else na,
         )
         funnel = "\n".join(
             f"{self.t(interaction, f'welcome.step_{step}')}: {count}"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot import checks
-from bot.durations import format_duration
+from bot.durations import Duration
 from bot.errors import UserError
 from cogs.welcome import gate, journey
 from cogs.welcome.gate import RemoveMember, SendReminder
@@ -139,7 +139,7 @@ class GateTimers:
             guild.id, user_id, state, only_from=gate.OPEN_STATES
         ):
             return
-        delay = format_duration(config.remove_after) if config.remove_after else "-"
+        delay = Duration(config.remove_after) if config.remove_after else "-"
         key = "welcome.removed_dm" if config.invite else "welcome.removed_dm_no_invite"
         text = self.bot.i18n.t(
             locale, key, server=guild.name, delay=delay, invite=config.invite or ""

@@ -213,3 +213,8 @@ async def test_french_server_gets_french_answers_and_dms(world):
         await world.moderator.slash("timeout", member=alice, duration="bientôt")
     ).response()
     assert first.content == "« bientôt » n'est pas une durée (exemples : 30s, 10m, 2h, 7d, 1h30m)."
+    # Durations read in French too (the config spelling 1h30m is for config files).
+    done = await reply(await world.moderator.slash("timeout", member=alice, duration="1h30m"))
+    assert done == "Dossier n°2 : alice est exclu·e temporairement pour 1 h 30 min."
+    dms = [m["content"] for m in world.sb.dms(alice) if "exclu·e" in m["content"]]
+    assert dms and "pour 1 h 30 min" in dms[0]

@@ -97,3 +97,18 @@ def test_a_member_stands_for_their_server() -> None:
     i18n = I18n(Catalogue.load([CORE_DIR / "locales"]), Configs())  # type: ignore[arg-type]
     assert i18n.locale_for(member) == "fr"
     assert i18n.locale_for(7) == "en"
+
+
+def test_durations_read_in_the_message_language(tmp_path: Path) -> None:
+    from bot.durations import Duration
+
+    catalogue = Catalogue.load([CORE_DIR / "locales"])
+    (tmp_path / "en.yaml").write_text('x: "within {delay}"\n', encoding="utf-8")
+    (tmp_path / "fr.yaml").write_text('x: "dans un délai de {delay}"\n', encoding="utf-8")
+    for locale in ("en", "fr"):
+        catalogue.add_file(locale, tmp_path / f"{locale}.yaml")
+    assert catalogue.t("en", "x", delay=Duration(5400)) == "within 1h30m"  # the config spelling
+    assert catalogue.t("fr", "x", delay=Duration(3 * 86400)) == "dans un délai de 3 j"
+    assert catalogue.duration("fr", Duration(604800 + 3600 + 5)) == "1 sem. 1 h 5 s"
+    assert catalogue.duration("fr", Duration(0)) == "0 s"
+    assert str(Duration(5400)) == "1h30m"
