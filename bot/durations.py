@@ -65,15 +65,7 @@ def is_duration(text: object) -> bool:
 
 def format_duration(value: timedelta | int) -> str:
     """Canonical spelling: largest units first, zero parts omitted (``5400s`` -> ``1h30m``)."""
-    seconds = int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
-    if seconds <= 0:
-        return "0s"
-    parts: list[str] = []
-    for unit, size in _UNITS.items():
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return "".join(parts)
+    return "".join(f"{count}{unit}" for unit, count in Duration(value).parts())
 
 
 class Duration:

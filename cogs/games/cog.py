@@ -157,7 +157,7 @@ class GamesCog(commands.Cog, name="games"):
         """Count one step of every challenge of ``kind`` (in memory; written with the XP)."""
         if kind not in settings.challenges.kinds:
             return
-        week = self._week if now // 86400 == self._week_day else self._week_of(now)
+        week = self._week_of(now)
         for challenge in settings.challenges.challenges:
             # A challenge without a channel counts everywhere.
             if challenge.kind == kind and challenge.channel in (None, channel_id):
