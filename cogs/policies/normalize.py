@@ -96,6 +96,11 @@ def _fold_uncached(ch: str) -> str:
     if ch in _CONFUSABLES:
         return _fold_text(_CONFUSABLES[ch])
     out: list[str] = []
+    # Split off the accents before casefolding: an accented capital lookalike ("Ή", Greek
+    # capital Eta with tonos) reads as its capital ("H"), as it does once the accent is gone.
+    decomposed = unicodedata.normalize("NFD", ch)
+    if decomposed != ch and decomposed[0] in _CONFUSABLES:
+        return _fold_text(decomposed)
     for part in unicodedata.normalize("NFD", ch.casefold()):
         if part < "\x80":
             out.append(_ASCII[ord(part)])
